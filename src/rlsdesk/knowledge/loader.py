@@ -85,6 +85,8 @@ class KnowledgeBase:
     class_labels: dict[str, str]
     class_parents: dict[str, tuple[str, ...]]
     names: dict[str, CatalogueEntry] = field(repr=False)
+    # every name as written in the catalogue (generic, brand, alias, agent word): for completion
+    terms: tuple[str, ...] = field(default=(), repr=False)
 
     def threshold(self, key: str) -> Threshold:
         return self.thresholds[key]
@@ -198,6 +200,14 @@ def load_knowledge_base(folder: Path | None = None) -> KnowledgeBase:
         raise KnowledgeBaseError(problems)
 
     names, name_problems = _build_name_index(drugs, agents)
+    terms = sorted(
+        {
+            *(t for a in agents.agent.values() for t in a.aliases),
+            *(t for d in drugs.drug for t in (d.name, *d.brands, *d.aliases)),
+            *(t for c in drugs.combination for t in (c.name, *c.brands, *c.aliases)),
+        },
+        key=str.casefold,
+    )
     kb = KnowledgeBase(
         version=manifest.content_version,
         sha256=manifest_module.content_digest(folder, list(manifest.files)),
@@ -222,6 +232,7 @@ def load_knowledge_base(folder: Path | None = None) -> KnowledgeBase:
         class_labels={item.id: item.label for item in drugs.classes},
         class_parents={item.id: item.parents for item in drugs.classes},
         names=names,
+        terms=tuple(terms),
     )
     problems = name_problems + _cross_reference_problems(kb, references, drugs)
     if problems:
@@ -321,6 +332,7 @@ def _cross_reference_problems(
     for analyte_id, analyte in kb.analytes.items():
         owner = f"analytes.toml: analyte.{analyte_id}"
         refs(owner, analyte.range_references)
+        analyte_unit(owner, analyte_id, analyte.si_unit)
         for bound in (
             analyte.plausible,
             analyte.reference_range,

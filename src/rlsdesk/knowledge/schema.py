@@ -77,6 +77,7 @@ class Analyte(Strict):
     loinc: str | None = None
     # unit symbol -> how many of that unit make one canonical unit (canonical factor is 1)
     units: dict[str, float]
+    si_unit: str  # the unit a lab reporting in SI uses (the GUI's default in SI mode)
     decimals: int = Field(ge=0, le=3)
     plausible: Range
     reference_range: Range | None = None

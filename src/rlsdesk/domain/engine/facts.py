@@ -199,7 +199,7 @@ def _egfr(case: Case, readings: dict[str, Reading]) -> EgfrResult:
     return EgfrResult(value=value, source="ckd_epi_2021", stage=kdigo_stage(value), note=note)
 
 
-def _resolve(
+def resolve_medication(
     entry: MedicationEntry, kind: str, kb: KnowledgeBase
 ) -> tuple[MedicationResult, tuple[str, ...], tuple[str, ...]]:
     """The result row, the generic drug names it contains, and the agents it contains."""
@@ -240,7 +240,7 @@ def build_facts(case: Case, kb: KnowledgeBase) -> Facts:
     taking: dict[str, str] = {}
     for kind, entries in (("medication", case.medications), ("supplement", case.supplements)):
         for entry in entries:
-            result, generic_names, agents = _resolve(entry, kind, kb)
+            result, generic_names, agents = resolve_medication(entry, kind, kb)
             medications.append(result)
             for name in generic_names:
                 drugs.setdefault(name, entry.name)
