@@ -79,7 +79,5 @@ def decision(assessment: Assessment, agent: str) -> Decision:
 
 def alerts(assessment: Assessment, kind: str | None = None, code: str = "") -> list[Alert]:
     return [
-        a
-        for a in assessment.alerts
-        if (kind is None or a.kind == kind) and a.code.startswith(code)
+        a for a in assessment.alerts if (kind is None or a.kind == kind) and a.code.startswith(code)
     ]

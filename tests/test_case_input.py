@@ -21,17 +21,41 @@ def problems(kb: KnowledgeBase, raw: Any) -> list[str]:
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"labs": [lab("magnesium", 2.0, "mg")]}, "labs[0].unit", "'mg' is not a unit for magnesium (use mg/dL, mmol/L or mEq/L)"),
-        ({"labs": [lab("ferritin", 30, "ng/mL"), lab("sodium", 140, "mmol/L")]}, "labs[1].analyte", "'sodium' is not an analyte"),
+        (
+            {"labs": [lab("magnesium", 2.0, "mg")]},
+            "labs[0].unit",
+            "'mg' is not a unit for magnesium (use mg/dL, mmol/L or mEq/L)",
+        ),
+        (
+            {"labs": [lab("ferritin", 30, "ng/mL"), lab("sodium", 140, "mmol/L")]},
+            "labs[1].analyte",
+            "'sodium' is not an analyte",
+        ),
         ({"labs": [lab("ferritin", -3, "ng/mL")]}, "labs[0].value", "must not be negative"),
-        ({"labs": [lab("potassium", 45, "mmol/L")]}, "labs[0].value", "not a possible potassium value"),
+        (
+            {"labs": [lab("potassium", 45, "mmol/L")]},
+            "labs[0].value",
+            "not a possible potassium value",
+        ),
         ({"labs": [lab("tsat", 130, "%")]}, "labs[0].value", "not a possible"),
         ({"labs": [lab("ferritin", 30, "ng/mL", "2999-01-01")]}, "labs[0].date", "in the future"),
         ({"labs": [lab("ferritin", 30, "ng/mL", "2026-02-30")]}, "labs[0].date", ""),
         ({"conditions": ["gout"]}, "conditions[0]", "'gout' is not a condition id"),
-        ({"pregnancy": {"status": "pregnant"}}, "pregnancy.trimester", "required when status is pregnant"),
-        ({"pregnancy": {"status": "not_pregnant", "trimester": 2}}, "pregnancy.trimester", "given, but status"),
-        ({"patient": {"sex": "male"}, "pregnancy": {"status": "pregnant", "trimester": 1}}, "pregnancy.status", "patient.sex is 'male'"),
+        (
+            {"pregnancy": {"status": "pregnant"}},
+            "pregnancy.trimester",
+            "required when status is pregnant",
+        ),
+        (
+            {"pregnancy": {"status": "not_pregnant", "trimester": 2}},
+            "pregnancy.trimester",
+            "given, but status",
+        ),
+        (
+            {"patient": {"sex": "male"}, "pregnancy": {"status": "pregnant", "trimester": 1}},
+            "pregnancy.status",
+            "patient.sex is 'male'",
+        ),
         ({"patient": {"age_years": 121}}, "patient.age_years", ""),
         ({"patient": {"age_years": 45.5}}, "patient.age_years", ""),
         ({"patient": {"sex": "other"}}, "patient.sex", ""),
@@ -47,7 +71,7 @@ def problems(kb: KnowledgeBase, raw: Any) -> list[str]:
         ({"format": "rlsdesk-case/2"}, "format", "not supported"),
         ({"format": "something"}, "format", ""),
     ],
-)  # fmt: skip
+)
 def test_invalid_field_is_named(
     kb: KnowledgeBase, overrides: dict[str, Any], field: str, fragment: str
 ) -> None:
@@ -76,11 +100,11 @@ def test_missing_required_field(kb: KnowledgeBase) -> None:
         (b"", "empty"),
         (b"   \n", "empty"),
         (b"\xef\xbb\xbf{}", "byte-order mark"),
-        (b"{\"a\": \xff}", "not UTF-8"),
-        (b"{\"format\": ", "not valid JSON"),
-        (b"{\"a\": NaN}", "NaN"),
-        (b"{\"a\": Infinity}", "Infinity"),
-        (b"{\"a\": 1, \"a\": 2}", "appears twice"),
+        (b'{"a": \xff}', "not UTF-8"),
+        (b'{"format": ', "not valid JSON"),
+        (b'{"a": NaN}', "NaN"),
+        (b'{"a": Infinity}', "Infinity"),
+        (b'{"a": 1, "a": 2}', "appears twice"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b"x" * 3_000_000, "larger than"),
     ],

@@ -24,17 +24,52 @@ EXAMPLES = int(os.environ.get("RLSDESK_PROPERTY_EXAMPLES", "2000"))
 ACTIVE = {"recommend", "consider"}
 STRENGTH = {"avoid": 0, "not_indicated": 1, "consider": 2, "caution": 2, "recommend": 3}
 MEDICATION_NAMES = [
-    "triamterene", "amiloride", "spironolactone", "lisinopril", "warfarin", "apixaban",
-    "ciprofloxacin", "levothyroxine", "omeprazole", "metformin", "furosemide",
-    "hydrochlorothiazide", "levodopa", "Sinemet", "sertraline", "Benadryl", "gabapentin",
-    "dolutegravir", "alendronate", "doxycycline", "digoxin", "quinine", "aspirin",
-    "pramipexole", "atorvastatin", "salmeterol", "Tylenol PM", "unknownium 5 mg",
-]  # fmt: skip
+    "triamterene",
+    "amiloride",
+    "spironolactone",
+    "lisinopril",
+    "warfarin",
+    "apixaban",
+    "ciprofloxacin",
+    "levothyroxine",
+    "omeprazole",
+    "metformin",
+    "furosemide",
+    "hydrochlorothiazide",
+    "levodopa",
+    "Sinemet",
+    "sertraline",
+    "Benadryl",
+    "gabapentin",
+    "dolutegravir",
+    "alendronate",
+    "doxycycline",
+    "digoxin",
+    "quinine",
+    "aspirin",
+    "pramipexole",
+    "atorvastatin",
+    "salmeterol",
+    "Tylenol PM",
+    "unknownium 5 mg",
+]
 SUPPLEMENT_NAMES = [
-    "ferrous sulfate", "magnesium oxide", "vitamin D3", "vitamin K2 (MK-7)", "zinc",
-    "potassium chloride", "calcium carbonate", "vitamin C", "vitamin E", "folic acid",
-    "vitamin B6", "B12", "thiamine", "fish oil", "mystery herb",
-]  # fmt: skip
+    "ferrous sulfate",
+    "magnesium oxide",
+    "vitamin D3",
+    "vitamin K2 (MK-7)",
+    "zinc",
+    "potassium chloride",
+    "calcium carbonate",
+    "vitamin C",
+    "vitamin E",
+    "folic acid",
+    "vitamin B6",
+    "B12",
+    "thiamine",
+    "fish oil",
+    "mystery herb",
+]
 
 
 def _lab_strategy(kb: KnowledgeBase) -> st.SearchStrategy[dict[str, Any]]:
@@ -79,13 +114,19 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
         pregnancy=pregnancy,
         kidney={
             "egfr": draw(st.none() | st.floats(0, 150, allow_nan=False)),
-            "dialysis": draw(st.sampled_from(["none", "none", "hemodialysis", "peritoneal_dialysis"])),
+            "dialysis": draw(
+                st.sampled_from(["none", "none", "hemodialysis", "peritoneal_dialysis"])
+            ),
         },
         labs=labs,
         conditions=draw(st.lists(st.sampled_from(sorted(KB.conditions)), unique=True, max_size=4)),
-        medications=[{"name": n} for n in draw(st.lists(st.sampled_from(MEDICATION_NAMES), max_size=6))],
-        supplements=[{"name": n} for n in draw(st.lists(st.sampled_from(SUPPLEMENT_NAMES), max_size=4))],
-    )  # fmt: skip
+        medications=[
+            {"name": n} for n in draw(st.lists(st.sampled_from(MEDICATION_NAMES), max_size=6))
+        ],
+        supplements=[
+            {"name": n} for n in draw(st.lists(st.sampled_from(SUPPLEMENT_NAMES), max_size=4))
+        ],
+    )
 
 
 def _counted(assessment: Assessment, analyte: str) -> float | None:
@@ -149,8 +190,13 @@ def test_lower_ferritin_never_weakens_the_iron_decision(
 ) -> None:
     """With everything else equal, a lower ferritin never gives a weaker iron decision."""
     raw["labs"] = [lab for lab in raw["labs"] if lab["analyte"] != "ferritin"]
-    higher = dict(raw, labs=[*raw["labs"], {"analyte": "ferritin", "value": ferritin, "unit": "ng/mL"}])
-    lower = dict(raw, labs=[*raw["labs"], {"analyte": "ferritin", "value": ferritin * fraction, "unit": "ng/mL"}])
+    higher = dict(
+        raw, labs=[*raw["labs"], {"analyte": "ferritin", "value": ferritin, "unit": "ng/mL"}]
+    )
+    lower = dict(
+        raw,
+        labs=[*raw["labs"], {"analyte": "ferritin", "value": ferritin * fraction, "unit": "ng/mL"}],
+    )
     strong = _decision(assess(parse_case(higher, KB), KB), "iron")
     weak = _decision(assess(parse_case(lower, KB), KB), "iron")
     assert STRENGTH[weak] >= STRENGTH[strong], (ferritin, ferritin * fraction, strong, weak)

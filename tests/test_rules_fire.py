@@ -13,7 +13,7 @@ from conftest import decision, make_case
 from rlsdesk.domain.case import parse_case
 from rlsdesk.domain.engine import assess
 from rlsdesk.domain.units import to_canonical
-from rlsdesk.knowledge import KnowledgeBase, load_knowledge_base
+from rlsdesk.knowledge import load_knowledge_base
 from rlsdesk.knowledge.schema import Trigger
 
 KB = load_knowledge_base()
@@ -23,9 +23,9 @@ NAMED = {(agent, d) for r in KB.interactions for agent in r.agents for d in r.dr
 def representative(classes: tuple[str, ...], agent: str | None = None) -> str:
     """A non-supplement drug of one of the classes that no more specific rule claims."""
     for name, drug in sorted(KB.drugs.items()):
-        if drug.agent is None and set(classes) & KB.classes_of(name):
-            if agent is None or (agent, name) not in NAMED:
-                return name
+        in_class = drug.agent is None and set(classes) & KB.classes_of(name)
+        if in_class and (agent is None or (agent, name) not in NAMED):
+            return name
     raise AssertionError(f"no drug in classes {classes}")
 
 
@@ -96,7 +96,9 @@ def test_contraindication_fires(rule: Any) -> None:
     result = evaluate(case)
     fired = [a for a in result.alerts if a.code == rule.id]
     assert fired, [a.code for a in result.alerts]
-    assert fired[0].severity == rule.severity and fired[0].references and fired[0].basis
+    assert fired[0].severity == rule.severity
+    assert fired[0].references
+    assert fired[0].basis
     made = decision(result, rule.agent)
     if rule.effect == "avoid":
         assert made.decision == "avoid"
@@ -118,7 +120,8 @@ def test_interaction_fires(rule: Any) -> None:
     fired = [a for a in result.alerts if a.code == expected]
     assert fired, [a.code for a in result.alerts]
     alert = fired[0]
-    assert alert.kind == "interaction" and alert.severity == rule.severity
+    assert alert.kind == "interaction"
+    assert alert.severity == rule.severity
     assert set(rule.agents) <= set(alert.agents)
     if rule.separation is not None:
         assert " h " in alert.management or " min " in alert.management or " h." in alert.management
@@ -128,8 +131,10 @@ def test_interaction_fires(rule: Any) -> None:
 
 def test_interaction_also_checked_for_recommended_supplements() -> None:
     """A supplement the engine recommends is checked against the medications too."""
-    case = make_case(labs=[{"analyte": "magnesium", "value": 0.6, "unit": "mmol/L"}],
-                     medications=[{"name": "Cipro"}])  # fmt: skip
+    case = make_case(
+        labs=[{"analyte": "magnesium", "value": 0.6, "unit": "mmol/L"}],
+        medications=[{"name": "Cipro"}],
+    )
     result = evaluate(case)
     assert any(a.code == "magnesium.ciprofloxacin:ciprofloxacin" for a in result.alerts)
     made = decision(result, "magnesium")
@@ -138,8 +143,12 @@ def test_interaction_also_checked_for_recommended_supplements() -> None:
 
 def test_unless_drug_suppresses_the_interaction() -> None:
     """Vitamin B6 with carbidopa-levodopa is fine; with levodopa alone it is avoided."""
-    alone = evaluate(make_case(medications=[{"name": "levodopa"}], supplements=[{"name": "vitamin B6"}]))
-    combined = evaluate(make_case(medications=[{"name": "Sinemet"}], supplements=[{"name": "vitamin B6"}]))
+    alone = evaluate(
+        make_case(medications=[{"name": "levodopa"}], supplements=[{"name": "vitamin B6"}])
+    )
+    combined = evaluate(
+        make_case(medications=[{"name": "Sinemet"}], supplements=[{"name": "vitamin B6"}])
+    )
     assert decision(alone, "vitamin_b6").decision == "avoid"
     assert not [a for a in combined.alerts if a.code.startswith("vitamin_b6.levodopa_alone")]
 
@@ -153,7 +162,9 @@ def test_medication_alert_fires(rule: Any) -> None:
         case["presentation"][rule.requires] = True
     result = evaluate(case)
     fired = [a for a in result.alerts if a.code == f"{rule.id}:{drug}"]
-    assert fired and fired[0].kind == rule.kind and fired[0].drugs == [drug]
+    assert fired
+    assert fired[0].kind == rule.kind
+    assert fired[0].drugs == [drug]
     assert fired[0].management == rule.alternatives
     if rule.requires != "any":
         case["presentation"][rule.requires] = False

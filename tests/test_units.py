@@ -53,8 +53,14 @@ def test_spellings_of_the_same_unit_are_accepted(spelling: str) -> None:
 
 @pytest.mark.parametrize(
     ("analyte_id", "unit"),
-    [("magnesium", "mg"), ("ferritin", "ng/dL"), ("potassium", "mg/dL"), ("tsat", "fraction"),
-     ("folate", "mcg/L"), ("calcium", "mEq/L")],  # fmt: skip
+    [
+        ("magnesium", "mg"),
+        ("ferritin", "ng/dL"),
+        ("potassium", "mg/dL"),
+        ("tsat", "fraction"),
+        ("folate", "mcg/L"),
+        ("calcium", "mEq/L"),
+    ],
 )
 def test_unit_not_listed_for_the_analyte_is_an_error(analyte_id: str, unit: str) -> None:
     """A unit that does not belong to the analyte is an error that lists the valid ones."""

@@ -23,9 +23,7 @@ def _alert_matches(alert: dict[str, Any], wanted: dict[str, Any]) -> bool:
     if not set(wanted.get("drugs", [])) <= set(alert["drugs"]):
         return False
     minimum = wanted.get("min_severity")
-    return minimum is None or SEVERITY_RANK.index(alert["severity"]) >= SEVERITY_RANK.index(
-        minimum
-    )
+    return minimum is None or SEVERITY_RANK.index(alert["severity"]) >= SEVERITY_RANK.index(minimum)
 
 
 def check_expectation(expect: dict[str, Any], result: dict[str, Any]) -> None:
@@ -57,16 +55,15 @@ def check_expectation(expect: dict[str, Any], result: dict[str, Any]) -> None:
     elif "resolved" in expect:
         wanted = expect["resolved"]
         rows = [m for m in result["medications"] if m["entered"] == wanted["entered"]]
-        assert rows and rows[0]["resolved"] == wanted["to"], rows
+        assert rows, wanted
+        assert rows[0]["resolved"] == wanted["to"], rows
     else:
         pytest.fail(f"unknown expectation {expect}")
 
 
 @pytest.mark.skipif(not VIGNETTES, reason="../shared/vignettes is not present")
 @pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
-def test_vignette(
-    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_vignette(path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Each vignette's expected outcomes hold for `rlsdesk check CASE.json --json`."""
     vignette = json.loads(path.read_text("utf-8"))
     case_file = tmp_path / "case.json"

@@ -110,15 +110,17 @@ def run(argv: Sequence[str]) -> int:
     try:
         kb = load_knowledge_base()
     except KnowledgeBaseIntegrityError as error:
-        print("rlsdesk: the knowledge base is damaged or was changed; refusing to assess.",
-              file=sys.stderr)  # fmt: skip
-        for problem in error.problems:
-            print(f"knowledge base: {problem}", file=sys.stderr)
+        print(
+            "rlsdesk: the knowledge base is damaged or was changed; refusing to assess.",
+            file=sys.stderr,
+        )
+        for damage in error.problems:
+            print(f"knowledge base: {damage}", file=sys.stderr)
         print("Reinstall rlsdesk to restore the knowledge base.", file=sys.stderr)
         return EXIT_KNOWLEDGE
     except KnowledgeBaseError as error:
-        for problem in error.problems:
-            print(f"knowledge base: {problem}", file=sys.stderr)
+        for invalid in error.problems:
+            print(f"knowledge base: {invalid}", file=sys.stderr)
         return EXIT_KNOWLEDGE
     try:
         return handler(args, kb)
@@ -138,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(arguments)
     except KeyboardInterrupt:
         return EXIT_INTERNAL
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
+    except Exception as error:
         print(f"rlsdesk: internal error: {error.__class__.__name__}: {error}", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -16,14 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rlsdesk.fileio import write_text_atomic
 from rlsdesk.paths import user_data_dir
 
-SETTINGS_FORMAT = "rlsdesk-settings/1"
 SETTINGS_FILE = "settings.json"
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    format: Literal["rlsdesk-settings/1"] = SETTINGS_FORMAT
+    format: Literal["rlsdesk-settings/1"] = "rlsdesk-settings/1"
     clinic_name: str = Field(default="", max_length=200)
     clinic_address: str = Field(default="", max_length=500)
     clinician: str = Field(default="", max_length=200)

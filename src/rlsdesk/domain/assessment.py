@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict
 from rlsdesk.domain.case import Case
 from rlsdesk.knowledge.schema import DecisionValue, Evidence, Route, Severity
 
-ASSESSMENT_FORMAT = "rlsdesk-assessment/1"
 SEVERITY_ORDER: tuple[Severity, ...] = ("contraindicated", "major", "moderate", "minor", "info")
 AlertKind = Literal[
     "contraindication", "interaction", "aggravates_rls", "causes_cramps", "lab", "unrecognized"
@@ -101,7 +100,7 @@ class TestToOrder(Out):
 
 
 class Assessment(Out):
-    format: Literal["rlsdesk-assessment/1"] = ASSESSMENT_FORMAT
+    format: Literal["rlsdesk-assessment/1"] = "rlsdesk-assessment/1"
     knowledge_base: KnowledgeBaseStamp
     egfr: EgfrResult
     labs: list[LabResult]

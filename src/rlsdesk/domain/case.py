@@ -191,7 +191,9 @@ def load_case_bytes(data: bytes, kb: KnowledgeBase) -> Case:
     return parse_case(decode_case_json(data), kb)
 
 
-def semantic_problems(case: Case, kb: KnowledgeBase, today: dt.date | None = None) -> list[InputProblem]:
+def semantic_problems(
+    case: Case, kb: KnowledgeBase, today: dt.date | None = None
+) -> list[InputProblem]:
     problems: list[InputProblem] = []
     today = today or dt.date.today()
     for index, lab in enumerate(case.labs):
@@ -222,8 +224,14 @@ def semantic_problems(case: Case, kb: KnowledgeBase, today: dt.date | None = Non
                 )
             )
         if lab.date is not None and not dt.date(1900, 1, 1) <= lab.date <= today:
-            problems.append(InputProblem(f"{where}.date", f"{lab.date} is in the future"
-                                         if lab.date > today else f"{lab.date} is implausibly old"))
+            problems.append(
+                InputProblem(
+                    f"{where}.date",
+                    f"{lab.date} is in the future"
+                    if lab.date > today
+                    else f"{lab.date} is implausibly old",
+                )
+            )
     for index, condition in enumerate(case.conditions):
         if condition not in kb.conditions:
             problems.append(

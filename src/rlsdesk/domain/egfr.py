@@ -31,7 +31,7 @@ def ckd_epi_2021(creatinine_mg_dl: float, age_years: float, sex: Sex) -> float:
         raise ValueError("creatinine must be positive")
     kappa, alpha = (0.7, -0.241) if sex == "female" else (0.9, -0.302)
     ratio = creatinine_mg_dl / kappa
-    egfr = 142 * min(ratio, 1) ** alpha * max(ratio, 1) ** -1.200 * 0.9938**age_years
+    egfr = float(142 * min(ratio, 1) ** alpha * max(ratio, 1) ** -1.200 * 0.9938**age_years)
     return egfr * 1.012 if sex == "female" else egfr
 
 

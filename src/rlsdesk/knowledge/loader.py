@@ -327,8 +327,8 @@ def _cross_reference_problems(
 
     if set(kb.agents) != set(AGENT_IDS):
         problems.append(f"agents.toml: the agents must be exactly {', '.join(AGENT_IDS)}")
-    for agent_id, item in kb.agents.items():
-        refs(f"agents.toml: agent.{agent_id}", item.upper_limit_references)
+    for agent_id, agent_entry in kb.agents.items():
+        refs(f"agents.toml: agent.{agent_id}", agent_entry.upper_limit_references)
     for analyte_id, analyte in kb.analytes.items():
         owner = f"analytes.toml: analyte.{analyte_id}"
         refs(owner, analyte.range_references)
@@ -363,10 +363,11 @@ def _cross_reference_problems(
         *kb.lab_alerts,
         *kb.test_rules,
     )
-    for item in all_rules:
-        if item.id in ids:
-            problems.append(f"duplicate rule id {item.id}")
-        ids.add(item.id)
+    for cited in all_rules:
+        rule_id = getattr(cited, "id", "")
+        if rule_id in ids:
+            problems.append(f"duplicate rule id {rule_id}")
+        ids.add(rule_id)
     for contra in kb.contraindications:
         owner = f"safety.toml: contraindication {contra.id}"
         refs(owner, contra.references)
@@ -408,8 +409,8 @@ def _cross_reference_problems(
         drug_side(owner, (), drug.classes)
         if drug.agent is not None:
             agent(owner, drug.agent)
-    for item in drugs.classes:
-        drug_side(f"drugs.toml: class {item.id}", (), item.parents)
+    for drug_class in drugs.classes:
+        drug_side(f"drugs.toml: class {drug_class.id}", (), drug_class.parents)
     for combo in drugs.combination:
         drug_side(f"drugs.toml: combination {combo.name}", combo.ingredients, ())
     return problems

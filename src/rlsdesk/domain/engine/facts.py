@@ -168,9 +168,16 @@ def _labs(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Reading], list[LabRe
         )
         if used:
             readings[lab.analyte] = Reading(
-                lab.analyte, analyte.label, lab.value, unit, canonical,
-                analyte.canonical_unit, flag, analyte.decimals, date,
-            )  # fmt: skip
+                lab.analyte,
+                analyte.label,
+                lab.value,
+                unit,
+                canonical,
+                analyte.canonical_unit,
+                flag,
+                analyte.decimals,
+                date,
+            )
     return readings, results
 
 
@@ -302,9 +309,8 @@ def trigger_basis(trigger: Trigger, facts: Facts) -> list[Basis] | None:
     """The inputs that make ``trigger`` hold, or None when it does not hold."""
     basis: list[Basis] = []
     case = facts.case
-    if trigger.presentation is not None:
-        if not getattr(case.presentation, trigger.presentation):
-            return None
+    if trigger.presentation is not None and not getattr(case.presentation, trigger.presentation):
+        return None
     if trigger.condition is not None:
         if trigger.condition not in facts.conditions:
             return None

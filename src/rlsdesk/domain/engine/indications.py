@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rlsdesk.domain.assessment import Basis, TestToOrder
+from rlsdesk.domain.assessment import Basis
 from rlsdesk.domain.engine.facts import Facts, matching_drugs
-from rlsdesk.knowledge.schema import Rule
+from rlsdesk.knowledge.schema import Rule, TestOrder
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Draft:
     rule: Rule
     basis: list[Basis] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    orders: list[TestToOrder] = field(default_factory=list)
+    orders: list[TestOrder] = field(default_factory=list)
 
 
 def _draft(facts: Facts, key: str, basis: list[Basis] | None = None) -> Draft:
@@ -237,7 +237,7 @@ def folate(facts: Facts) -> Draft:
     if b12_deficient is None:
         draft.basis += _not_measured(facts, "vitamin_b12")
         reason = "Low folate: vitamin B12 must be known before folic acid above 1 mg/day."
-        draft.orders.append(TestToOrder(analyte="vitamin_b12", reason=reason))
+        draft.orders.append(TestOrder(analyte="vitamin_b12", reason=reason))
     else:
         draft.basis += _lab_basis(facts, "b12_deficient")
     return draft
@@ -300,7 +300,7 @@ def calcium(facts: Facts) -> Draft:
     if albumin_low is None:
         draft.basis += _not_measured(facts, "albumin")
         reason = "Low total calcium: albumin is needed to tell true hypocalcemia from low albumin."
-        draft.orders.append(TestToOrder(analyte="albumin", reason=reason))
+        draft.orders.append(TestOrder(analyte="albumin", reason=reason))
     return draft
 
 

@@ -71,15 +71,23 @@ def _contraindications(facts: Facts, active: set[str], result: SafetyResult) -> 
         basis = trigger_basis(rule.when, facts)
         if basis is None:
             continue
-        result.add_effect(rule.agent, SafetyEffect(rule.effect, rule.message, rule.management, rule))
+        result.add_effect(
+            rule.agent, SafetyEffect(rule.effect, rule.message, rule.management, rule)
+        )
         if rule.agent in active:
             result.alerts.append(
                 _alert(
-                    rule.id, "contraindication", rule,
-                    severity=rule.severity, agents=[rule.agent], drugs=[],
-                    message=rule.message, management=rule.management, basis=basis,
+                    rule.id,
+                    "contraindication",
+                    rule,
+                    severity=rule.severity,
+                    agents=[rule.agent],
+                    drugs=[],
+                    message=rule.message,
+                    management=rule.management,
+                    basis=basis,
                 )
-            )  # fmt: skip
+            )
 
 
 def _interactions(facts: Facts, active: set[str], result: SafetyResult) -> None:
@@ -107,11 +115,17 @@ def _interactions(facts: Facts, active: set[str], result: SafetyResult) -> None:
             basis = [facts.drug_basis(drug), _agent_basis(facts, agent)]
             result.alerts.append(
                 _alert(
-                    f"{rule.id}:{drug}", "interaction", rule,
-                    severity=rule.severity, agents=[agent], drugs=[drug],
-                    message=message, management=management, basis=basis,
+                    f"{rule.id}:{drug}",
+                    "interaction",
+                    rule,
+                    severity=rule.severity,
+                    agents=[agent],
+                    drugs=[drug],
+                    message=message,
+                    management=management,
+                    basis=basis,
                 )
-            )  # fmt: skip
+            )
 
 
 def _agent_pair(facts: Facts, rule: Interaction, active: set[str], result: SafetyResult) -> None:
@@ -125,13 +139,17 @@ def _agent_pair(facts: Facts, rule: Interaction, active: set[str], result: Safet
             result.add_timing(agent, timing)
     result.alerts.append(
         _alert(
-            rule.id, "interaction", rule,
-            severity=rule.severity, agents=list(rule.agents), drugs=[],
+            rule.id,
+            "interaction",
+            rule,
+            severity=rule.severity,
+            agents=list(rule.agents),
+            drugs=[],
             message=f"{labels[0].capitalize()} with {labels[1]}: {rule.mechanism}",
             management=" ".join(part for part in (timing, rule.management) if part),
             basis=[_agent_basis(facts, first), _agent_basis(facts, second)],
         )
-    )  # fmt: skip
+    )
 
 
 def _agent_basis(facts: Facts, agent: str) -> Basis:
@@ -176,12 +194,17 @@ def _medication_alerts(facts: Facts, result: SafetyResult) -> None:
         for drug in matching_drugs(facts, rule.drugs, rule.classes):
             result.alerts.append(
                 _alert(
-                    f"{rule.id}:{drug}", rule.kind, rule,
-                    severity=rule.severity, agents=[], drugs=[drug],
-                    message=rule.message, management=rule.alternatives,
+                    f"{rule.id}:{drug}",
+                    rule.kind,
+                    rule,
+                    severity=rule.severity,
+                    agents=[],
+                    drugs=[drug],
+                    message=rule.message,
+                    management=rule.alternatives,
                     basis=[facts.drug_basis(drug)],
                 )
-            )  # fmt: skip
+            )
 
 
 def _lab_alerts(facts: Facts, result: SafetyResult) -> None:
@@ -190,11 +213,17 @@ def _lab_alerts(facts: Facts, result: SafetyResult) -> None:
         if basis is not None:
             result.alerts.append(
                 _alert(
-                    rule.id, "lab", rule,
-                    severity=rule.severity, agents=list(rule.agents), drugs=[],
-                    message=rule.message, management=rule.management, basis=basis,
+                    rule.id,
+                    "lab",
+                    rule,
+                    severity=rule.severity,
+                    agents=list(rule.agents),
+                    drugs=[],
+                    message=rule.message,
+                    management=rule.management,
+                    basis=basis,
                 )
-            )  # fmt: skip
+            )
 
 
 def _unrecognized(facts: Facts, result: SafetyResult) -> None:
