@@ -60,8 +60,10 @@ def _decide(facts: Facts, draft: Draft, safety: SafetyResult) -> Decision:
     elif caution and decision in ("recommend", "consider"):
         decision = "caution"
         applied = caution
+    if avoid:
+        # An avoided agent rests on the safety rule, not on its indication.
+        evidence = avoid[0].rule.evidence
     if applied:
-        evidence = applied[0].rule.evidence
         for effect in applied:
             references += [r for r in effect.rule.references if r not in references]
     taking = draft.agent in facts.taking

@@ -192,6 +192,7 @@ def _medication_alerts(facts: Facts, result: SafetyResult) -> None:
         if rule.requires == "leg_cramps" and not presentation.leg_cramps:
             continue
         for drug in matching_drugs(facts, rule.drugs, rule.classes):
+            basis = facts.drug_basis(drug)
             result.alerts.append(
                 _alert(
                     f"{rule.id}:{drug}",
@@ -200,9 +201,9 @@ def _medication_alerts(facts: Facts, result: SafetyResult) -> None:
                     severity=rule.severity,
                     agents=[],
                     drugs=[drug],
-                    message=rule.message,
+                    message=f"{basis.entered}: {rule.message}",
                     management=rule.alternatives,
-                    basis=[facts.drug_basis(drug)],
+                    basis=[basis],
                 )
             )
 
