@@ -108,6 +108,17 @@ def test_pregnancy_iron_by_trimester(
     assert got == expected
 
 
+def test_pregnant_adolescent_follows_the_pregnancy_rule(kb: KnowledgeBase) -> None:
+    """A pregnant 16-year-old with ferritin 60 gets oral iron (pregnancy < 75), not the child rule."""
+    got = iron_for(
+        kb,
+        lab("ferritin", 60, "ng/mL"),
+        patient={"age_years": 16, "sex": "female"},
+        pregnancy={"status": "pregnant", "trimester": 2},
+    )
+    assert got == ("recommend", "oral")
+
+
 def test_lactation_iron(kb: KnowledgeBase) -> None:
     """Breastfeeding: oral iron if ferritin < 75; IV after a failed oral trial."""
     nursing = {"status": "breastfeeding"}

@@ -63,14 +63,15 @@ def iron(facts: Facts) -> Draft:
         return _iron_general(facts)
     if ferritin is None and facts.reading("tsat") is None:
         return _draft(facts, "iron_needs_studies", _not_measured(facts, "ferritin", "tsat"))
+    # Pregnancy outranks age: a pregnant adolescent follows the obstetric consensus.
     if facts.on_dialysis:
         draft = _iron_esrd(facts)
-    elif facts.age < 18:
-        draft = _iron_child(facts)
     elif facts.case.pregnancy.status == "pregnant":
         draft = _iron_pregnancy(facts)
     elif facts.case.pregnancy.status == "breastfeeding":
         draft = _iron_lactation(facts)
+    elif facts.age < 18:
+        draft = _iron_child(facts)
     else:
         draft = _iron_adult(facts)
     if "inflammation" in facts.findings:
