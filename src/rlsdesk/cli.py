@@ -12,7 +12,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rlsdesk import __version__
-from rlsdesk.domain.case import Case, CaseInputError, InputProblem, load_case_bytes
+from rlsdesk.domain.case import (
+    Case,
+    CaseInputError,
+    InputProblem,
+    load_case_bytes,
+    read_case_file,
+)
 from rlsdesk.knowledge import (
     KnowledgeBase,
     KnowledgeBaseError,
@@ -30,7 +36,7 @@ class InputFileError(Exception):
 
 def read_case(path: Path, kb: KnowledgeBase) -> Case:
     try:
-        data = path.read_bytes()
+        data = read_case_file(path)
     except OSError as error:
         raise CaseInputError([InputProblem("", f"{path}: {error.strerror or error}")]) from None
     return load_case_bytes(data, kb)

@@ -12,9 +12,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+)
 
 from rlsdesk.domain.units import UnitError, to_canonical
 from rlsdesk.knowledge import KnowledgeBase
@@ -23,9 +32,25 @@ CASE_FORMAT = "rlsdesk-case/1"
 MAX_CASE_BYTES = 2_000_000
 MAX_TEXT = 200
 
+
+def _iso_date_text(value: object) -> object:
+    # JSON has no date type: only the "YYYY-MM-DD" text is a date (never a number).
+    if not isinstance(value, str):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    return value
+
+
+def _not_boolean(value: object) -> object:
+    # In Python True == 1, so a Literal[1, 2, 3] would take true as trimester 1.
+    if isinstance(value, bool):
+        raise ValueError("must be 1, 2 or 3")
+    return value
+
+
 # Dates arrive as JSON strings; everything else is taken exactly as typed (no coercion of
 # "38" to 38 or "yes" to True: in a clinical record that would be a guess).
-LabDate = Annotated[dt.date, Strict(False)]
+LabDate = Annotated[dt.date, Strict(False), BeforeValidator(_iso_date_text)]
+Trimester = Annotated[Literal[1, 2, 3], BeforeValidator(_not_boolean)]
 
 
 class CaseModel(BaseModel):
@@ -52,7 +77,7 @@ class Presentation(CaseModel):
 
 class Pregnancy(CaseModel):
     status: Literal["not_pregnant", "pregnant", "breastfeeding", "unknown"]
-    trimester: Literal[1, 2, 3] | None = None
+    trimester: Trimester | None = None
 
 
 class Kidney(CaseModel):
@@ -101,13 +126,23 @@ class Case(CaseModel):
         return self.model_dump_json(indent=2, exclude_none=True) + "\n"
 
 
+def printable(text: str) -> str:
+    """Control characters shown as escapes, so a hostile key cannot forge extra lines or
+    send terminal escape sequences when a problem is printed."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
 @dataclass(frozen=True)
 class InputProblem:
     field: str
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        return printable(text)
 
 
 class CaseInputError(Exception):
@@ -137,6 +172,17 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise ValueError(f"the key {key!r} appears twice in one object")
         result[key] = value
     return result
+
+
+def read_case_file(path: Path) -> bytes:
+    """Read at most one byte more than a case may have, so a huge file or a device such as
+    /dev/zero is refused without being read into memory."""
+    with path.open("rb") as stream:
+        data = stream.read(MAX_CASE_BYTES + 1)
+    if len(data) > MAX_CASE_BYTES:
+        limit = MAX_CASE_BYTES // 1_000_000
+        raise CaseInputError([InputProblem("", f"file is larger than {limit} MB: not a case")])
+    return data
 
 
 def decode_case_json(data: bytes) -> Any:
