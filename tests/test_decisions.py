@@ -109,7 +109,7 @@ def test_pregnancy_iron_by_trimester(
 
 
 def test_pregnant_adolescent_follows_the_pregnancy_rule(kb: KnowledgeBase) -> None:
-    """A pregnant 16-year-old with ferritin 60 gets oral iron (pregnancy < 75), not the child rule."""
+    """A pregnant 16-year-old, ferritin 60: oral iron by the pregnancy rule, not the child rule."""
     got = iron_for(
         kb,
         lab("ferritin", 60, "ng/mL"),

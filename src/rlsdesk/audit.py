@@ -56,6 +56,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _unused_aside_name(path: Path) -> Path:
+    """A name for a damaged log that never overwrites an earlier damaged one (evidence)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.corrupt-{stamp}{path.suffix}")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = path.with_name(f"{path.stem}.corrupt-{stamp}-{counter}{path.suffix}")
+    return candidate
+
+
 def _open(path: Path) -> tuple[sqlite3.Connection, str | None]:
     """Open the log, setting aside a corrupt one; returns the connection and any warning."""
     warning = None
@@ -63,11 +74,15 @@ def _open(path: Path) -> tuple[sqlite3.Connection, str | None]:
         try:
             with sqlite3.connect(path) as probe:
                 status = probe.execute("PRAGMA integrity_check").fetchone()
-            if status is None or status[0] != "ok":
-                raise sqlite3.DatabaseError(str(status))
+            damaged = status is None or status[0] != "ok"
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise  # another process holds it: intact, just busy (not set aside)
+            damaged = True
         except sqlite3.DatabaseError:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            aside = path.with_name(f"{path.stem}.corrupt-{stamp}{path.suffix}")
+            damaged = True
+        if damaged:
+            aside = _unused_aside_name(path)
             path.replace(aside)
             warning = f"The audit log was damaged; it was set aside as {aside.name}."
     existed = path.exists()

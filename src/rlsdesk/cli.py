@@ -138,6 +138,10 @@ def run(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    from rlsdesk import selftest
+
+    if selftest.wants_self_test(arguments):
+        return selftest.main(arguments)
     if not arguments or arguments[0] not in (*SUBCOMMANDS, "-h", "--help", "--version"):
         from rlsdesk.app import main as app_main
 
