@@ -131,3 +131,27 @@ def test_real_process_exit_codes(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert "not valid JSON" in bad.stderr
+
+
+def test_internal_error_is_logged_without_the_patient_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An internal error exits 1 without a traceback; the log keeps the stack, redacted."""
+    import logging
+
+    import rlsdesk.domain.engine as engine
+    from rlsdesk.paths import user_data_dir
+
+    def broken(case: object, kb: object) -> None:
+        raise RuntimeError("engine failed for Zebulon Quixote MRN-777")
+
+    monkeypatch.setattr(engine, "assess", broken)
+    case = make_case(patient={"name": "Zebulon Quixote", "identifier": "MRN-777"})
+    assert main(["check", str(write(tmp_path, case))]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    logging.shutdown()
+    log = (user_data_dir() / "logs" / "rlsdesk.log").read_text("utf-8")
+    assert "RuntimeError" in log
+    assert "Traceback" in log
+    assert "Zebulon" not in log
+    assert "MRN-777" not in log

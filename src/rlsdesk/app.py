@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rlsdesk.logs import configure_logging
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -46,6 +48,7 @@ def _has_display() -> bool:
 
 def main(arguments: list[str]) -> int:
     args = _parser().parse_args(arguments)
+    configure_logging()
     if args.screenshot and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

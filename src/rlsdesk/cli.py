@@ -7,6 +7,7 @@ error, naming the field); 3 the knowledge base is damaged, changed or invalid.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from rlsdesk.knowledge import (
     KnowledgeBaseIntegrityError,
     load_knowledge_base,
 )
+from rlsdesk.logs import configure_logging, set_patient_context
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_KNOWLEDGE = 0, 1, 2, 3
 SUBCOMMANDS = ("check", "sheet", "kb", "audit")
@@ -39,7 +41,9 @@ def read_case(path: Path, kb: KnowledgeBase) -> Case:
         data = read_case_file(path)
     except OSError as error:
         raise CaseInputError([InputProblem("", f"{path}: {error.strerror or error}")]) from None
-    return load_case_bytes(data, kb)
+    case = load_case_bytes(data, kb)
+    set_patient_context(case.patient.name, case.patient.identifier)
+    return case
 
 
 def _check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -112,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging()
     handler: Callable[[argparse.Namespace, KnowledgeBase], int] = args.handler
     try:
         kb = load_knowledge_base()
@@ -150,7 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(arguments)
     except KeyboardInterrupt:
         return EXIT_INTERNAL
-    except Exception as error:
+    except Exception as error:  # the last line of defence: a message, never a traceback
+        logging.getLogger("rlsdesk").exception("internal error")  # the log keeps the stack
         print(f"rlsdesk: internal error: {error.__class__.__name__}: {error}", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from rlsdesk.domain.case import Case, CaseInputError, load_case_bytes, parse_case
 from rlsdesk.fileio import write_text_atomic
 from rlsdesk.knowledge import KnowledgeBase
+from rlsdesk.logs import set_patient_context
 from rlsdesk.ui.dialogs import Dialogs
 from rlsdesk.ui.drafts import DraftStore, forget
 from rlsdesk.ui.form import CaseForm
@@ -62,7 +63,9 @@ class CaseController(QObject):
         return self._dirty
 
     def _form_changed(self) -> None:
-        dirty = self.form.state() != self._saved
+        state = self.form.state()
+        set_patient_context(state.name, state.identifier)  # the log never holds them
+        dirty = state != self._saved
         if dirty != self._dirty:
             self._dirty = dirty
             self.status_changed.emit()
