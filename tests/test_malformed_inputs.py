@@ -37,7 +37,7 @@ HAS_SHEET = importlib.util.find_spec("rlsdesk.report.command") is not None
 NO_SHEET = "rlsdesk sheet is not built yet (src/rlsdesk/report/command.py does not exist)"
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space for one rlsdesk process
 CPU_SECONDS = 60
-PEAK_RSS_MB = 600  # what one refusal may use at most, measured
+PEAK_RSS_MB = 400  # what one refusal may use at most (measured: 75 MB, 155 MB for 80,000 keys)
 WALL_SECONDS = 20  # what one refusal may take at most, measured (a slow CI runner included)
 
 # Representative corpus entries that also run as real processes, one of each kind.

@@ -12,8 +12,11 @@
 # 5. the real window on X11: an Xvfb server runs on the host and its socket is bound into
 #    the chroot (so no X packages are added to it), `timeout 12 rlsdesk` must still be
 #    running when the timeout ends it, and a screenshot must show a window.
-# Needs root, debootstrap, Xvfb and a Debian mirror (deb.debian.org); takes ~2-4 minutes
-# the first time and ~1 minute with the cached chroot. Prints one "ok"/"FAIL" line per step.
+# Needs root, debootstrap, Xvfb, a Debian mirror (deb.debian.org) and, for the screenshot
+# taken from the host with the project venv's PySide6, the host's xcb libraries
+# (apt-get install xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0).
+# Takes ~1.5 minutes the first time (debootstrap) and under a minute with the cached
+# chroot. Prints one "ok"/"FAIL" line per step; exit status 0 only if all passed.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
