@@ -59,6 +59,17 @@ class Reference(Strict):
     url: str | None = None
     note: str | None = None
 
+    def full_citation(self) -> str:
+        """The citation with its year, DOI and URL, each added only if the text lacks it."""
+        text = self.citation.rstrip()
+        if self.year is not None and str(self.year) not in text:
+            text += f" {self.year}."
+        if self.doi and self.doi not in text:
+            text += f" doi:{self.doi}"
+        if self.url and self.url not in text:
+            text += f" {self.url}"
+        return text
+
 
 class ReferenceFile(Strict):
     reference: tuple[Reference, ...]

@@ -13,25 +13,12 @@ from rlsdesk.report.options import SheetOptions
 
 if TYPE_CHECKING:
     from rlsdesk.knowledge import KnowledgeBase
-    from rlsdesk.knowledge.schema import Reference
-
-
-def full_citation(reference: Reference) -> str:
-    """The citation with its year, DOI and URL, each added only if the text lacks it."""
-    text = reference.citation.rstrip()
-    if reference.year is not None and str(reference.year) not in text:
-        text += f" {reference.year}."
-    if reference.doi and reference.doi not in text:
-        text += f" doi:{reference.doi}"
-    if reference.url and reference.url not in text:
-        text += f" {reference.url}"
-    return text
 
 
 def with_knowledge_base(options: SheetOptions, kb: KnowledgeBase) -> SheetOptions:
     return dataclasses.replace(
         options,
-        references={ref_id: full_citation(ref) for ref_id, ref in kb.references.items()},
+        references={ref_id: ref.full_citation() for ref_id, ref in kb.references.items()},
         agent_labels={agent_id: agent.label for agent_id, agent in kb.agents.items()},
         analyte_labels={key: analyte.label for key, analyte in kb.analytes.items()},
         patient_advice={agent_id: agent.patient_advice for agent_id, agent in kb.agents.items()},

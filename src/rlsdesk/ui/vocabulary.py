@@ -57,15 +57,5 @@ def severity_icon(severity: str) -> QIcon:
 
 
 def reference_texts(kb: KnowledgeBase) -> dict[str, str]:
-    """Reference id -> the citation with its year, DOI and URL when the text lacks them."""
-    texts: dict[str, str] = {}
-    for key, ref in kb.references.items():
-        text = ref.citation.rstrip()
-        if ref.year is not None and str(ref.year) not in text:
-            text += f" {ref.year}."
-        if ref.doi and ref.doi not in text:
-            text += f" doi:{ref.doi}"
-        if ref.url and ref.url not in text:
-            text += f" {ref.url}"
-        texts[key] = text
-    return texts
+    """Reference id -> the full citation (year, DOI and URL included)."""
+    return {key: ref.full_citation() for key, ref in kb.references.items()}
