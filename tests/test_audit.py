@@ -283,3 +283,51 @@ def test_sheet_is_written_when_the_log_is_unavailable(
     assert main(["sheet", str(case), "-o", str(output)]) == 0
     assert output.read_bytes().startswith(b"%PDF")
     assert "warning: The sheet was not recorded in the audit log" in capsys.readouterr().err
+
+
+def _open_descriptors_on(path: Path) -> list[str]:
+    folder = Path("/proc/self/fd")
+    found = []
+    for descriptor in folder.iterdir():
+        try:
+            if os.readlink(descriptor) == str(path):
+                found.append(descriptor.name)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc to see open files"
+)
+def test_damaged_log_is_closed_before_it_is_set_aside(
+    tmp_path: Path, assessment: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The damaged log is closed before it is renamed: Windows cannot rename an open file, so
+    an open handle would leave every later sheet unrecorded there."""
+    path = (tmp_path / "audit.sqlite3").resolve()
+    _fill(path, assessment, 2)
+    _corrupt_whole(path)
+    open_at_rename: list[str] = []
+    original = Path.replace
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        if self.resolve() == path:
+            open_at_rename.extend(_open_descriptors_on(path))
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    warning = record_sheet(assessment, SHEET, "print", "Dr A", path=path)
+    assert warning is not None
+    assert "set aside" in warning
+    assert open_at_rename == [], "the damaged log was still open when it was set aside"
+
+
+def test_csv_export_neutralises_spreadsheet_formulas() -> None:
+    """A value starting with = + - or @ is exported as text, never as a formula."""
+    from rlsdesk.audit import COLUMNS, to_csv
+
+    row = dict.fromkeys(COLUMNS, "x")
+    row["clinician"] = '=HYPERLINK("http://evil")'
+    exported = to_csv([row])
+    assert "'=HYPERLINK" in exported

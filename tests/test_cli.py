@@ -155,3 +155,12 @@ def test_internal_error_is_logged_without_the_patient_name(
     assert "Traceback" in log
     assert "Zebulon" not in log
     assert "MRN-777" not in log
+
+
+def test_many_problems_are_capped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case with hundreds of problems prints the first 50 and how many more."""
+    case = make_case(labs=[lab("magnesium", 2, "mg") for _ in range(120)])
+    assert main(["check", str(write(tmp_path, case))]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "... and 70 more problems"

@@ -168,11 +168,14 @@ def test_cli_run_leaves_no_patient_name_in_user_data(tmp_path: Path) -> None:
     case_file.write_text(json.dumps(case), "utf-8")
     bad_file = tmp_path / "bad.json"
     bad_file.write_text(json.dumps(dict(case, kidney={"dialysis": NAME})), "utf-8")
+    # Everything at DEBUG, from every library, even where the CLI configures the log itself.
     script = textwrap.dedent(f"""
         import importlib.util, logging
+        from rlsdesk import cli, logs
         from rlsdesk.cli import main
-        from rlsdesk.logs import configure_logging
-        configure_logging(logging.DEBUG)
+        configure = logs.configure_logging
+        logs.configure_logging = cli.configure_logging = lambda level=0: configure(logging.DEBUG)
+        logs.configure_logging()
         logging.getLogger("rlsdesk").info("session start")
         assert main(["check", {str(case_file)!r}]) == 0
         assert main(["check", {str(bad_file)!r}]) == 2

@@ -7,6 +7,7 @@ corrupt database is detected (``PRAGMA integrity_check``), set aside, and a new 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -72,7 +73,9 @@ def _open(path: Path) -> tuple[sqlite3.Connection, str | None]:
     warning = None
     if path.exists():
         try:
-            with sqlite3.connect(path) as probe:
+            # closing(): a sqlite connection's own `with` commits but stays open, and Windows
+            # cannot rename an open file.
+            with contextlib.closing(sqlite3.connect(path)) as probe:
                 status = probe.execute("PRAGMA integrity_check").fetchone()
             damaged = status is None or status[0] != "ok"
         except sqlite3.OperationalError as error:
@@ -137,11 +140,16 @@ def read_log(path: Path | None = None) -> tuple[list[dict[str, str]], str | None
     return rows, warning
 
 
+def _spreadsheet_safe(value: str) -> str:
+    # A clinician name or reason starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def to_csv(rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -29,6 +29,7 @@ from rlsdesk.knowledge import (
 from rlsdesk.logs import configure_logging, set_patient_context
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_KNOWLEDGE = 0, 1, 2, 3
+MAX_PROBLEM_LINES = 50  # a file with 80,000 bad keys is refused in 50 lines, not 80,000
 SUBCOMMANDS = ("check", "sheet", "kb", "audit")
 
 
@@ -136,8 +137,11 @@ def run(argv: Sequence[str]) -> int:
     try:
         return handler(args, kb)
     except CaseInputError as error:
-        for problem in error.problems:
+        for problem in error.problems[:MAX_PROBLEM_LINES]:
             print(str(problem), file=sys.stderr)
+        if len(error.problems) > MAX_PROBLEM_LINES:
+            more = len(error.problems) - MAX_PROBLEM_LINES
+            print(f"... and {more} more problems", file=sys.stderr)
         return EXIT_INPUT
 
 

@@ -2,10 +2,10 @@
 
 ``configure_logging`` writes ``rlsdesk.log`` in ``user_data_dir()/logs`` (folder 0700, files
 0600 on POSIX). Whoever opens a case calls ``set_patient_context(name, identifier)``; from
-then on every record that reaches the file has those strings, and each part of the name,
-replaced by ``[redacted]`` in its message, its exception text and its stack, until
-``clear_patient_context()``. Redaction is a safety net, not a licence: code should still
-not log case contents.
+then on every record that reaches the file has those strings, and each part of the name
+(split at spaces, commas, dots and hyphens) replaced by ``[redacted]`` in its message, its
+exception text and its stack, until ``clear_patient_context()``. Redaction is a safety net,
+not a licence: code should still not log case contents.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 3
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 HANDLER_NAME = "rlsdesk-file"
-# Parts of a name shorter than this are not redacted on their own ("Li" would hide "Lithium");
-# the full name and the identifier are always redacted, however short.
+# Parts of a name shorter than this are not redacted on their own (too many ordinary words and
+# codes are that short); the full name and the identifier are always redacted, however short.
 MIN_NAME_PART = 3
 
 
