@@ -109,29 +109,27 @@ def _range_for(analyte: Analyte, sex: str) -> Range | None:
     return specific or analyte.reference_range
 
 
+def _range_text(bounds: Range) -> str:
+    if bounds.low is None:
+        return f"≤ {bounds.high:g} {bounds.unit}"
+    if bounds.high is None:
+        return f"≥ {bounds.low:g} {bounds.unit}"
+    return f"{bounds.low:g} – {bounds.high:g} {bounds.unit}"
+
+
 def _flag(analyte_id: str, analyte: Analyte, canonical: float, sex: str) -> tuple[str, str | None]:
+    """The lab's flag against the default range for the sex, and that range as text."""
     bounds = _range_for(analyte, sex)
     if bounds is None:
         return "normal", None
-    low = None if bounds.low is None else to_canonical(analyte, analyte_id, bounds.low, bounds.unit)
-    high = (
-        None if bounds.high is None else to_canonical(analyte, analyte_id, bounds.high, bounds.unit)
-    )
-    text = " – ".join(
-        part
-        for part in (
-            f"{bounds.low:g}" if bounds.low is not None else "",
-            f"{bounds.high:g}" if bounds.high is not None else "",
-        )
-    )
-    if bounds.low is None:
-        text = f"≤ {bounds.high:g}"
-    elif bounds.high is None:
-        text = f"≥ {bounds.low:g}"
-    text += f" {bounds.unit}"
-    if low is not None and canonical < low:
+    text = _range_text(bounds)
+    if bounds.low is not None and canonical < to_canonical(
+        analyte, analyte_id, bounds.low, bounds.unit
+    ):
         return "low", text
-    if high is not None and canonical > high:
+    if bounds.high is not None and canonical > to_canonical(
+        analyte, analyte_id, bounds.high, bounds.unit
+    ):
         return "high", text
     return "normal", text
 
