@@ -39,20 +39,13 @@ def ico_bytes(images: dict[int, bytes]) -> bytes:
 
 
 def render_png(svg: Path, size: int, scratch: Path) -> bytes:
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
+    """The app's own SVG renderer (rlsdesk.ui.icons), saved as PNG bytes."""
+    from rlsdesk.ui.icons import render_svg
 
-    renderer = QSvgRenderer(str(svg))
-    if not renderer.isValid():
-        raise SystemExit(f"render_icons: {svg} is not a valid SVG")
-    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    renderer.render(painter)
-    painter.end()
+    try:
+        image = render_svg(svg, size)
+    except ValueError as error:
+        raise SystemExit(f"render_icons: {error}") from None
     target = scratch / f"render-{size}.png"  # the format follows the suffix
     if not image.save(str(target)):
         raise SystemExit(f"render_icons: could not write {target}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QWidget
 
@@ -21,9 +23,11 @@ class Section(QGroupBox):
         self.setAccessibleName(title)
         self.slots: dict[str, FieldSlot] = {}
 
+    @abstractmethod  # mypy enforces it; Qt\'s metaclass rules out ABCMeta
     def read(self, state: FormState) -> None:
         raise NotImplementedError
 
+    @abstractmethod  # mypy enforces it; Qt\'s metaclass rules out ABCMeta
     def write(self, state: FormState) -> None:
         raise NotImplementedError
 

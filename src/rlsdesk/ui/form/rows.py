@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
@@ -34,6 +35,7 @@ class Row(QWidget):
         outer.addLayout(self.line)
         outer.addWidget(self.errors)
 
+    @abstractmethod  # mypy enforces it; Qt\'s metaclass rules out ABCMeta
     def inputs(self) -> dict[str, QWidget]:
         """Field name -> input, in tab order."""
         raise NotImplementedError
@@ -90,6 +92,7 @@ class RowSection(Section):
         layout.addLayout(buttons)
         self.rows: list[Row] = []
 
+    @abstractmethod  # mypy enforces it; Qt\'s metaclass rules out ABCMeta
     def make_row(self) -> Row:
         raise NotImplementedError
 
