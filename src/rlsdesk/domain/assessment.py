@@ -17,6 +17,10 @@ SEVERITY_ORDER: tuple[Severity, ...] = ("contraindicated", "major", "moderate", 
 AlertKind = Literal[
     "contraindication", "interaction", "aggravates_rls", "causes_cramps", "lab", "unrecognized"
 ]
+# 2026-11 extensions (shared/case-format.md): what an alert is about, and how it is shown.
+AppliesTo = Literal["taking", "suggested", "patient"]
+Tier = Literal["interruptive", "alert", "schedule", "info"]
+TIER_ORDER: tuple[Tier, ...] = ("interruptive", "alert", "schedule", "info")
 
 
 class Out(BaseModel):
@@ -56,6 +60,19 @@ class LabResult(Out):
     reference_range: str | None = None  # extension: the range the flag came from
 
 
+class DoseCheck(Out):
+    """Extension: the daily dose read from a medication's or supplement's dose, checked
+    against the knowledge base's limit (brief 13.1-13.3)."""
+
+    status: Literal["within_limit", "above_limit", "not_checked"]
+    agent: str | None = None  # the agent whose amount was read
+    daily_amount: float | None = None  # elemental amount per day, in ``unit``
+    unit: str | None = None
+    reading: str | None = None  # how the text was read, incl. which reading of an ambiguous one
+    limit: str | None = None  # the limit compared with, as text
+    reason: str | None = None  # why it was not checked ("dose not checked: ...")
+
+
 class MedicationResult(Out):
     entered: str
     resolved: str | None
@@ -63,6 +80,11 @@ class MedicationResult(Out):
     dose: str | None = None  # extension
     ingredients: list[str] = []  # extension: generic names it contains
     agent: str | None = None  # extension: the supplement agent it is, if any
+    # extension: the catalogue name a misspelling was corrected to ("sertralin" -> sertraline)
+    corrected_from: str | None = None
+    suggestions: list[str] = []  # extension: "did you mean" names for an unresolved entry
+    unresolved_parts: list[str] = []  # extension: parts of a typed combination not recognised
+    dose_check: DoseCheck | None = None  # extension
 
 
 class Decision(Out):
@@ -79,6 +101,16 @@ class Decision(Out):
     taking: bool = False  # extension: the patient already takes it
 
 
+class SeparationOut(Out):
+    """``b`` taken at least ``b_before_h`` hours before ``a`` or ``b_after_h`` hours after it
+    (None: that order is not allowed). ``a`` is an agent id, ``b`` an agent id or drug name."""
+
+    a: str
+    b: str
+    b_before_h: float | None
+    b_after_h: float | None
+
+
 class Alert(Out):
     code: str
     severity: Severity
@@ -90,6 +122,27 @@ class Alert(Out):
     references: list[str]
     evidence: Evidence | None = None  # extension
     basis: list[Basis] = []  # extension
+    applies_to: AppliesTo = "patient"  # 2026-11 extension
+    tier: Tier = "alert"  # 2026-11 extension
+    separation: SeparationOut | None = None  # 2026-11 extension
+
+
+class ScheduleItem(Out):
+    name: str  # agent id or canonical drug name
+    label: str
+    frequency: str
+    with_food: bool | None = None
+    note: str | None = None
+
+
+class ScheduleSlot(Out):
+    time: str  # "HH:MM"
+    items: list[ScheduleItem]
+
+
+class ScheduleConflict(Out):
+    names: list[str]
+    reason: str
 
 
 class TestToOrder(Out):
@@ -114,6 +167,8 @@ class Assessment(Out):
     case: Case  # extension: the input as validated, so a sheet needs nothing else
     irls_band: str | None = None  # extension
     condition_labels: list[str] = []  # extension
+    schedule: list[ScheduleSlot] = []  # 2026-11 extension
+    schedule_conflicts: list[ScheduleConflict] = []  # 2026-11 extension
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

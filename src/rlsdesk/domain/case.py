@@ -85,11 +85,22 @@ class Kidney(CaseModel):
     dialysis: Literal["none", "hemodialysis", "peritoneal_dialysis"]
 
 
+class LabSource(CaseModel):
+    """Extension: where an imported result came from, as it stood in the file."""
+
+    file: ShortText
+    system: ShortText | None = None  # code system, e.g. "http://loinc.org" or "LN"
+    code: ShortText | None = None
+    value: ShortText  # the value as written in the file
+    unit: ShortText | None = None  # the unit as written in the file
+
+
 class LabEntry(CaseModel):
     analyte: str
     value: float
     unit: str
     date: LabDate | None = None
+    source: LabSource | None = None  # extension
 
     @field_validator("value")
     @classmethod
@@ -99,9 +110,30 @@ class LabEntry(CaseModel):
         return value
 
 
+DoseFrequency = Literal[
+    "daily",
+    "twice_daily",
+    "three_times_daily",
+    "four_times_daily",
+    "at_night",
+    "every_other_day",
+    "weekly",
+]
+
+
+class DoseDetail(CaseModel):
+    """Extension: a dose entered without ambiguity (the free-text ``dose`` stays as typed)."""
+
+    amount: float = Field(gt=0, le=1_000_000)
+    unit: Literal["mg", "g", "µg", "IU", "mmol", "mEq"]
+    basis: Literal["elemental", "salt"] = "elemental"
+    frequency: DoseFrequency = "daily"
+
+
 class MedicationEntry(CaseModel):
     name: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
     dose: ShortText | None = None
+    dose_detail: DoseDetail | None = None  # extension
 
     @field_validator("name")
     @classmethod

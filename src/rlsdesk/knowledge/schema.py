@@ -267,6 +267,7 @@ class LabAlert(Cited):
     when: Trigger
     message: str
     management: str
+    same_day_care: bool = False  # a level that needs same-day care: the alert interrupts
 
 
 class TestRule(Cited):

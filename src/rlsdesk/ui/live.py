@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from rlsdesk.domain.assessment import Assessment, EgfrResult, LabResult, MedicationResult
 from rlsdesk.domain.case import Case, CaseInputError, MedicationEntry, parse_case
 from rlsdesk.domain.engine import assess
-from rlsdesk.domain.engine.facts import resolve_medication
+from rlsdesk.domain.engine.medications import resolve_medication
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.ui.formstate import FormState, RawCase, to_raw
 

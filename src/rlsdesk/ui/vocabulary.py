@@ -1,54 +1,20 @@
-"""How domain values are shown: a word, a symbol and a colour for each, never colour alone.
+"""How domain values are shown in the app: the shared words, symbols and colours of
+rlsdesk.vocabulary, plus the Qt icons and the acknowledgement rule.
 
 Display vocabulary only: which severity or decision applies is decided by the domain.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtGui import QIcon
 
 from rlsdesk.knowledge import KnowledgeBase
-from rlsdesk.knowledge.schema import EVIDENCE_LABELS
 from rlsdesk.paths import resources_dir
+from rlsdesk.vocabulary import ALERT_KINDS, DECISION, SEVERITY, TIER, Look, evidence_text
 
-
-@dataclass(frozen=True)
-class Look:
-    word: str
-    symbol: str
-    colour: str
-
-
-SEVERITY: dict[str, Look] = {
-    "contraindicated": Look("CONTRAINDICATED", "✖", "#a4262c"),
-    "major": Look("MAJOR", "▲", "#b34a00"),
-    "moderate": Look("MODERATE", "◆", "#7f6200"),
-    "minor": Look("MINOR", "●", "#2f5f98"),
-    "info": Look("INFO", "ℹ", "#56606e"),
-}
-DECISION: dict[str, Look] = {
-    "recommend": Look("RECOMMEND", "✓", "#1d6b45"),
-    "consider": Look("CONSIDER", "?", "#2f5f98"),
-    "caution": Look("CAUTION", "!", "#7f6200"),
-    "avoid": Look("AVOID", "✕", "#a4262c"),
-    "not_indicated": Look("not indicated", "–", "#56606e"),
-}
-ALERT_KINDS = {
-    "contraindication": "Contraindication",
-    "interaction": "Interaction",
-    "aggravates_rls": "Worsens RLS",
-    "causes_cramps": "Causes cramps",
-    "lab": "Laboratory",
-    "unrecognized": "Not recognised",
-}
 MUST_ACKNOWLEDGE = ("contraindicated", "major")
-
-
-def evidence_text(tag: str | None) -> str:
-    return EVIDENCE_LABELS.get(tag or "", tag or "not stated")
 
 
 @cache
@@ -59,3 +25,16 @@ def severity_icon(severity: str) -> QIcon:
 def reference_texts(kb: KnowledgeBase) -> dict[str, str]:
     """Reference id -> the full citation (year, DOI and URL included)."""
     return {key: ref.full_citation() for key, ref in kb.references.items()}
+
+
+__all__ = [
+    "ALERT_KINDS",
+    "DECISION",
+    "MUST_ACKNOWLEDGE",
+    "SEVERITY",
+    "TIER",
+    "Look",
+    "evidence_text",
+    "reference_texts",
+    "severity_icon",
+]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rlsdesk.domain.assessment import Basis, EgfrResult, LabResult, MedicationResult
-from rlsdesk.domain.case import Case, LabEntry, MedicationEntry
+from rlsdesk.domain.case import Case, LabEntry
 from rlsdesk.domain.egfr import ADULT_AGE, ckd_epi_2021, kdigo_stage
+from rlsdesk.domain.engine.medications import resolve_medication
 from rlsdesk.domain.units import resolve_unit, to_canonical
 from rlsdesk.knowledge import KnowledgeBase
-from rlsdesk.knowledge.names import lookup_keys
 from rlsdesk.knowledge.schema import Analyte, Range, Threshold, Trigger
 
 
@@ -202,40 +202,6 @@ def _egfr(case: Case, readings: dict[str, Reading]) -> EgfrResult:
     if case.pregnancy.status == "pregnant":
         note += "; creatinine-based eGFR is less reliable in pregnancy"
     return EgfrResult(value=value, source="ckd_epi_2021", stage=kdigo_stage(value), note=note)
-
-
-def resolve_medication(
-    entry: MedicationEntry, kind: str, kb: KnowledgeBase
-) -> tuple[MedicationResult, tuple[str, ...], tuple[str, ...]]:
-    """The result row, the generic drug names it contains, and the agents it contains."""
-    for key in lookup_keys(entry.name):
-        found = kb.names.get(key)
-        if found is None:
-            continue
-        agents = tuple(
-            sorted({a for d in found.ingredients if (a := kb.drugs[d].agent)})
-            if found.ingredients
-            else ([found.agent] if found.agent else [])
-        )
-        is_single_agent_product = len(found.ingredients) <= 1 and len(agents) == 1
-        if kind == "supplement" and is_single_agent_product:
-            resolved = agents[0]
-        elif found.is_agent_name:
-            resolved = found.name
-        else:
-            resolved = found.name
-        drugs = tuple(d for d in found.ingredients if kb.drugs[d].agent is None)
-        result = MedicationResult(
-            entered=entry.name,
-            resolved=resolved,
-            kind=kind,  # type: ignore[arg-type]
-            dose=entry.dose,
-            ingredients=list(found.ingredients),
-            agent=agents[0] if len(agents) == 1 else None,
-        )
-        return result, drugs, agents
-    unresolved = MedicationResult(entered=entry.name, resolved=None, kind=kind, dose=entry.dose)  # type: ignore[arg-type]
-    return unresolved, (), ()
 
 
 def build_facts(case: Case, kb: KnowledgeBase) -> Facts:
