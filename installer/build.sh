@@ -7,14 +7,18 @@
 # Outputs: installer/dist/rlsdesk/ (the one-folder app), installer/dist/rlsdesk_X_amd64.deb,
 # installer/build/windows-check/ (rendered .iss/.wxs and a wixl-built .msi), and
 # installer/dist/build-summary.txt (sizes and timings). Intermediate files: installer/build/.
-# Needs: the project venv with ".[build]" (PYTHON=... to use another interpreter), and the
-# Debian packages binutils dpkg-dev desktop-file-utils wixl msitools (and debootstrap xvfb
-# for --chroot). See docs/INSTALL.md and docs/decisions/0004-packaging.md.
+# The app is frozen from a fresh venv (installer/build/venv) holding only what the lock file
+# installer/requirements-build.lock pins, with hashes, and the rlsdesk wheel: nothing from a
+# developer's or CI's venv reaches the bundle. A stale lock stops the build.
+# Needs: the project venv with ".[build,release]" (PYTHON=... to use another one; it builds
+# the wheel and runs pip-licenses), and the Debian packages binutils dpkg-dev
+# desktop-file-utils wixl msitools patchelf (and debootstrap xvfb for --chroot).
+# See docs/INSTALL.md and docs/decisions/0004-packaging.md.
 set -euo pipefail
 
 INSTALLER="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$INSTALLER")"
-PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+TOOLS_PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 BUDGET_MB=150
 CHROOT=0
 for arg in "$@"; do
@@ -26,15 +30,19 @@ for arg in "$@"; do
 done
 
 missing=()
-for tool in objdump dpkg-deb desktop-file-validate wixl msiextract; do
+for tool in objdump dpkg-deb desktop-file-validate wixl msiextract patchelf; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
-[[ -x "$PYTHON" ]] || missing+=("$PYTHON")
+[[ -x "$TOOLS_PYTHON" ]] || missing+=("$TOOLS_PYTHON")
 if ((${#missing[@]})); then
     echo "build.sh: missing ${missing[*]}" >&2
-    echo "  apt-get install binutils dpkg-dev desktop-file-utils wixl msitools" >&2
-    echo "  python3 -m venv .venv && .venv/bin/pip install -e '.[build]'" >&2
+    echo "  apt-get install binutils dpkg-dev desktop-file-utils wixl msitools patchelf" >&2
+    echo "  python3 -m venv .venv && .venv/bin/pip install -e '.[build,release]'" >&2
     exit 2
+fi
+if ! "$TOOLS_PYTHON" "$INSTALLER/lock.py" check; then
+    echo "build.sh: FAIL the lock file does not match pyproject.toml (see above)" >&2
+    exit 1
 fi
 
 BUILD="$INSTALLER/build"
@@ -54,9 +62,23 @@ millis() {
     echo $(((t1 - t0) / 1000000))
 }
 
+# The build venv: exactly the locked packages (hashes checked) and the rlsdesk wheel.
+t=$SECONDS
+VENV="$BUILD/venv"
+rm -rf "$VENV" "$BUILD/wheel"
+"$TOOLS_PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
+    -r "$INSTALLER/requirements-build.lock"
+"$TOOLS_PYTHON" -m pip wheel -q --no-deps --no-build-isolation -w "$BUILD/wheel" "$ROOT"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps "$BUILD"/wheel/rlsdesk-*.whl
+"$VENV/bin/python" -m pip check >/dev/null
+PYTHON="$VENV/bin/python"
+"$TOOLS_PYTHON" "$INSTALLER/notices.py" --python "$PYTHON" --out "$BUILD/licenses/THIRD-PARTY-NOTICES.txt"
+
 read -r VERSION DEB_VERSION < <("$PYTHON" -c "import sys; sys.path.insert(0, '$INSTALLER')
 from project import load_project; p = load_project(); print(p.version, p.debian_version)")
 note "rlsdesk $VERSION"
+note "build venv from the lock ($("$PYTHON" -m pip list --format=freeze 2>/dev/null | wc -l) packages) and notices in $(elapsed $t)"
 
 t=$SECONDS
 "$PYTHON" "$INSTALLER/render_icons.py"
@@ -66,6 +88,7 @@ t=$SECONDS
 rm -rf "$DIST/rlsdesk"
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$DIST" --workpath "$BUILD/pyinstaller" "$INSTALLER/rlsdesk.spec"
+"$PYTHON" "$INSTALLER/linux/clean_runpath.py" "$DIST/rlsdesk" --leak "$ROOT" --leak "$VENV"
 size_mb=$(($(du -sb "$DIST/rlsdesk" | cut -f1) / 1000000))
 note "frozen app built in $(elapsed $t): $DIST/rlsdesk, ${size_mb} MB installed"
 if ((size_mb >= BUDGET_MB)); then

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Qt must never need a display in tests, and no test may touch the real user profile.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,6 +18,16 @@ from rlsdesk.domain.assessment import Alert, Assessment, Decision
 from rlsdesk.domain.case import parse_case
 from rlsdesk.domain.engine import assess
 from rlsdesk.knowledge import KnowledgeBase, load_knowledge_base
+
+# Hypothesis: the everyday suite stays fast; CI (CI=true) explores ten times more cases.
+# A test's own @settings(max_examples=...) still wins; HYPOTHESIS_PROFILE picks one by hand.
+hypothesis_settings.register_profile("dev", max_examples=50, deadline=None)
+hypothesis_settings.register_profile(
+    "ci", max_examples=500, deadline=None, print_blob=True, derandomize=True
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"

@@ -331,3 +331,96 @@ def test_csv_export_neutralises_spreadsheet_formulas() -> None:
     row["clinician"] = '=HYPERLINK("http://evil")'
     exported = to_csv([row])
     assert "'=HYPERLINK" in exported
+
+
+def test_audited_write_records_the_row_before_the_file_appears(
+    tmp_path: Path, assessment: Assessment
+) -> None:
+    """While the sheet is written its row is already committed as pending with its hash."""
+    log, output = tmp_path / "audit.sqlite3", tmp_path / "sheet.pdf"
+    seen: list[tuple[str, int]] = []
+
+    def write(path: Path, data: bytes) -> None:
+        (row,) = _rows(log)
+        seen.append((row["status"], len(list(tmp_path.glob("sheet.pdf")))))
+        assert row["sheet_sha256"] == hashlib.sha256(data).hexdigest()
+        path.write_bytes(data)
+
+    assert audit.audited_write(output, SHEET, assessment, "export", "Dr A", path=log,
+                               write=write) is None  # fmt: skip
+    assert seen == [("pending", 0)]
+    (row,) = _rows(log)
+    assert row["status"] == "complete"
+    with sqlite3.connect(log) as connection:
+        assert connection.execute("SELECT count(*) FROM pending_write").fetchone() == (0,)
+    connection.close()
+
+
+def test_a_failed_write_is_recorded_as_not_written(tmp_path: Path, assessment: Assessment) -> None:
+    """The write's OSError reaches the caller and the row says 'not written'."""
+    log = tmp_path / "audit.sqlite3"
+    with pytest.raises(IsADirectoryError):
+        audit.audited_write(tmp_path, SHEET, assessment, "export", "Dr A", path=log)
+    (row,) = _rows(log)
+    assert row["status"] == "not written"
+
+
+def _interrupted(log: Path, assessment: Assessment, output: Path) -> None:
+    """Leave a pending row as a killed process would (a pid that no longer exists)."""
+
+    def killed(path: Path, data: bytes) -> None:
+        path.write_bytes(data)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        audit.audited_write(output, SHEET, assessment, "export", "Dr A", path=log, write=killed)
+    with sqlite3.connect(log) as connection:
+        connection.execute("UPDATE sheet_log SET status = 'pending'")
+        connection.execute("INSERT OR REPLACE INTO pending_write SELECT id, ?, ? FROM sheet_log",
+                           (str(output), 2**22 + 12345))  # fmt: skip
+    connection.close()
+
+
+@pytest.mark.parametrize(("file_left", "status"), [(True, "complete"), (False, "not written")])
+def test_the_next_start_reconciles_an_interrupted_write(
+    tmp_path: Path, assessment: Assessment, file_left: bool, status: str
+) -> None:
+    """A pending row of a dead process becomes complete if its sheet is there, else not written."""
+    log, output = tmp_path / "audit.sqlite3", tmp_path / "sheet.pdf"
+    _interrupted(log, assessment, output)
+    if not file_left:
+        output.unlink()
+    rows, warning = read_log(log)
+    assert warning is None
+    assert [row["status"] for row in rows] == [status]
+    with sqlite3.connect(log) as connection:
+        assert connection.execute("SELECT count(*) FROM pending_write").fetchone() == (0,)
+    connection.close()
+
+
+def test_a_log_from_before_statuses_gains_the_column(
+    tmp_path: Path, assessment: Assessment
+) -> None:
+    """A log written by the first version opens, its rows read as complete, new rows append."""
+    log = tmp_path / "audit.sqlite3"
+    old_columns = ", ".join(f"{column} TEXT NOT NULL" for column in COLUMNS[:-1])
+    with sqlite3.connect(log) as connection:
+        connection.execute(f"CREATE TABLE sheet_log (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                           f"{old_columns})")  # fmt: skip
+        connection.execute(f"INSERT INTO sheet_log ({', '.join(COLUMNS[:-1])}) VALUES "
+                           f"({', '.join('?' for _ in COLUMNS[:-1])})", ["x"] * 8)  # fmt: skip
+    connection.close()
+    assert record_sheet(assessment, SHEET, "print", "Dr A", path=log) is None
+    rows, _warning = read_log(log)
+    assert [row["status"] for row in rows] == ["complete", "complete"]
+
+
+def test_the_listing_marks_a_sheet_that_was_not_written(
+    tmp_path: Path, assessment: Assessment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rlsdesk audit` shows '[not written]' for an interrupted export whose file is gone."""
+    log, output = audit.audit_path(), tmp_path / "sheet.pdf"
+    _interrupted(log, assessment, output)
+    output.unlink()
+    assert main(["audit"]) == 0
+    assert "[not written]" in capsys.readouterr().out

@@ -131,7 +131,7 @@ def test_newest_dated_result_wins(kb: KnowledgeBase) -> None:
         labs=[
             lab("ferritin", 30, "ng/mL", "2026-11-01"),
             lab("ferritin", 150, "ng/mL", "2026-01-01"),
-            lab("ferritin", 500, "ng/mL"),
+            lab("ferritin", 500, "ng/mL", "2025-06-30"),
             lab("tsat", 25, "%"),
         ],
     )

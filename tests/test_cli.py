@@ -31,7 +31,7 @@ def test_check_prints_a_readable_summary(
     )
     assert main(["check", str(write(tmp_path, case))]) == 0
     out = capsys.readouterr().out
-    assert "RECOMMEND oral" in out
+    assert "START (RECOMMEND) oral" in out
     assert "Zoloft → sertraline" in out
     assert "TESTS TO ORDER" in out
     assert "Transferrin saturation" in out

@@ -25,7 +25,10 @@ from rlsdesk.domain.case import Case, CaseInputError, load_case_bytes, semantic_
 from rlsdesk.knowledge import load_knowledge_base
 
 KB = load_knowledge_base()
-EXAMPLES = int(os.environ.get("RLSDESK_FUZZ_EXAMPLES", "600"))
+# The everyday run stays quick; CI (CI=true, the "ci" Hypothesis profile) fuzzes thoroughly.
+EXAMPLES = int(
+    os.environ.get("RLSDESK_FUZZ_EXAMPLES", "600" if os.environ.get("CI") == "true" else "150")
+)
 VALID: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parent / "corpus" / "valid.json").read_text("utf-8")
 )

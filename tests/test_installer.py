@@ -48,6 +48,8 @@ def bundle(tmp_path: Path) -> Path:
     (root / "rlsdesk").write_bytes(b"\x7fELF stand-in")
     (root / "_internal" / "knowledge" / "manifest.toml").write_text("format = 1\n")
     (root / "_internal" / "libpython3.11.so.1.0").write_bytes(b"lib")
+    (root / "_internal" / "licenses").mkdir()
+    (root / "_internal" / "licenses" / "THIRD-PARTY-NOTICES.txt").write_text("notices\n")
     return root
 
 
@@ -109,7 +111,12 @@ def test_render_fills_the_version_into_inno_setup_and_wix(bundle: Path, tmp_path
     assert product.get("Version") == "9.8.7"
     assert product.get("UpgradeCode") == project.MSI_UPGRADE_CODE
     names = sorted(f.get("Name", "") for f in wxs.iter(f"{WIX}File"))
-    assert names == ["libpython3.11.so.1.0", "manifest.toml", "rlsdesk.exe"]
+    assert names == [
+        "THIRD-PARTY-NOTICES.txt",
+        "libpython3.11.so.1.0",
+        "manifest.toml",
+        "rlsdesk.exe",
+    ]
     refs = {r.get("Id") for r in wxs.iter(f"{WIX}ComponentRef")}
     components = {c.get("Id") for c in wxs.iter(f"{WIX}Component")}
     assert refs == components
@@ -208,3 +215,182 @@ def test_the_control_file_names_the_packages_and_the_version(tmp_path: Path) -> 
     mapped = set(sonames.values()) | set(runtime.values())
     assert "libc6" in depends
     assert set(depends) <= mapped, set(depends) - mapped
+
+
+lock = _load("lock.py")
+notices = _load("notices.py")
+clean_runpath = _load("linux/clean_runpath.py")
+
+
+def test_the_msi_upgrades_a_rebuilt_same_version_and_a_pre_release(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """MajorUpgrade allows the same X.Y.Z (1.2.0rc1 -> 1.2.0, a rebuild) and refuses downgrades."""
+    _, wxs_path = render.render(
+        _project("1.2.0rc1"), bundle, tmp_path / "w", tmp_path / "i.ico", stand_in=True
+    )
+    product = ET.parse(wxs_path).getroot().find(f"{WIX}Product")
+    assert product is not None
+    assert product.get("Version") == "1.2.0"  # what Windows Installer compares
+    upgrade = product.find(f"{WIX}MajorUpgrade")
+    assert upgrade is not None
+    assert upgrade.get("AllowSameVersionUpgrades") == "yes"
+    assert "newer version" in (upgrade.get("DowngradeErrorMessage") or "")
+
+
+def test_inno_setup_closes_a_running_app_and_ships_the_notices(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """A silent install closes a running rlsdesk (no restart) and installs the notices."""
+    iss_path, _ = render.render(_project(), bundle, tmp_path / "w", tmp_path / "i.ico",
+                                stand_in=True)  # fmt: skip
+    settings = check_windows.iss_sections(iss_path.read_text("utf-8"))
+    assert "CloseApplications=force" in settings["Setup"]
+    assert "RestartApplications=no" in settings["Setup"]
+    assert any("THIRD-PARTY-NOTICES.txt" in line for line in settings["Files"])
+
+
+def test_the_deb_copyright_calls_no_third_party_code_proprietary() -> None:
+    """Only rlsdesk's own files are proprietary; _internal/* points at the notices."""
+    text = build_deb._copyright()
+    stanzas = [stanza for stanza in text.split("\n\n") if stanza.startswith("Files:")]
+    licences = {stanza.splitlines()[0]: stanza.splitlines()[2] for stanza in stanzas}
+    assert licences["Files: *"] == "License: proprietary"
+    assert licences["Files: opt/rlsdesk/_internal/*"] == "License: various-free-licences"
+    proprietary = [files for files, licence in licences.items() if "proprietary" in licence]
+    assert all("knowledge" in files or files == "Files: *" for files in proprietary)
+    assert "THIRD-PARTY-NOTICES.txt" in text
+
+
+def test_the_deb_installs_the_notices(bundle: Path, tmp_path: Path) -> None:
+    """stage() puts THIRD-PARTY-NOTICES.txt in /usr/share/doc/rlsdesk (and refuses without)."""
+    icons = tmp_path / "icons"
+    icons.mkdir()
+    for size in build_deb.ICON_SIZES:
+        (icons / f"rlsdesk-{size}.png").write_bytes(b"png")
+    (icons / "rlsdesk.svg").write_text("<svg/>")
+    root = tmp_path / "root"
+    build_deb.stage(_project(), bundle, icons, root)
+    assert (root / "usr/share/doc/rlsdesk/THIRD-PARTY-NOTICES.txt").read_text() == "notices\n"
+    (bundle / "_internal" / "licenses" / "THIRD-PARTY-NOTICES.txt").unlink()
+    with pytest.raises(FileNotFoundError, match="notices"):
+        build_deb.stage(_project(), bundle, icons, root)
+
+
+def test_a_stale_lock_is_refused(tmp_path: Path) -> None:
+    """A dependency added to pyproject.toml after the lock was written makes check() fail."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text((REPO_ROOT / "pyproject.toml").read_text("utf-8"), "utf-8")
+    current = tmp_path / "requirements-build.lock"
+    current.write_text(f"{lock.MARK}{lock.input_digest(pyproject)}\nx==1 \\\n", "utf-8")
+    assert lock.check(current, pyproject) is None
+    text = pyproject.read_text("utf-8").replace(
+        "dependencies = [", 'dependencies = [\n "new>=1",', 1
+    )
+    pyproject.write_text(text, "utf-8")
+    problem = lock.check(current, pyproject)
+    assert problem is not None
+    assert "stale" in problem
+    assert "installer/lock.py write" in problem
+    assert "missing" in (lock.check(tmp_path / "none.lock", pyproject) or "")
+
+
+def test_the_lock_pins_every_package_with_hashes() -> None:
+    """Every requirement in the committed lock is pinned (==) and carries a sha256 hash."""
+    text = (INSTALLER / "requirements-build.lock").read_text("utf-8")
+    entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 1)[1])
+    requirements = [entry for entry in entries if re.match(r"[A-Za-z0-9]", entry)]
+    assert all("==" in entry.splitlines()[0] for entry in requirements)
+    assert all("--hash=sha256:" in entry for entry in requirements)
+    pinned = {entry.split("==")[0] for entry in requirements}
+    assert {"pydantic", "reportlab", "pyside6-essentials", "pyinstaller"} <= pinned
+
+
+@pytest.mark.skipif(shutil.which("patchelf") is None, reason="needs patchelf (apt)")
+def test_absolute_runpaths_are_removed_and_origin_kept(tmp_path: Path) -> None:
+    """A build machine's RUNPATH is removed, $ORIGIN entries stay, and the check then passes."""
+    library = Path(sys.executable).resolve()
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    leaky, mixed = bundle / "leaky", bundle / "mixed"
+    for target, rpath in ((leaky, "/root/.pyenv/lib"), (mixed, "$ORIGIN/lib:/opt/build/lib")):
+        shutil.copyfile(library, target)
+        subprocess.run(["patchelf", "--set-rpath", rpath, str(target)], check=True)
+    assert clean_runpath.problems(bundle, [])  # found before cleaning
+    changed = clean_runpath.clean(bundle)
+    assert sorted(changed) == [leaky, mixed]
+    assert clean_runpath.runpath(leaky) == []
+    assert clean_runpath.runpath(mixed) == ["$ORIGIN/lib"]
+    assert clean_runpath.problems(bundle, []) == []
+
+
+def test_a_build_path_inside_the_bundle_is_reported(tmp_path: Path) -> None:
+    """A file naming the build folder (a direct_url.json, say) fails the leak check."""
+    (tmp_path / "direct_url.json").write_text('{"url": "file:///home/ci/build/rlsdesk"}')
+    (tmp_path / "fine.txt").write_text("nothing to see")
+    found = clean_runpath.problems(tmp_path, ["/home/ci/build"])
+    assert found == ["direct_url.json: names the build folder /home/ci/build"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("piplicenses") is None, reason="needs pip-licenses")
+def test_the_notices_cover_what_ships() -> None:
+    """From this environment: Python, every run-time package with its licence text, Qt under
+    LGPL-3 with its source, and the fonts; nothing without a licence text."""
+    text = notices.build_notices(Path(sys.executable))
+    for heading in ("Python 3.", "pydantic ", "reportlab ", "pillow ", "Qt 6.", "DejaVu fonts"):
+        assert f"\n{heading}" in text, heading
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in text
+    assert "pyside-setup" in text
+    assert "UNKNOWN\n\n" not in text
+
+
+def _workflow_steps() -> dict[str, str]:
+    """The Windows workflow's steps, name -> body (a plain-text parse: no YAML dependency)."""
+    text = (REPO_ROOT / ".github" / "workflows" / "windows.yml").read_text("utf-8")
+    parts = re.split(r"\n      - (?:name: |uses: )", text)
+    return {part.splitlines()[0]: part for part in parts[1:]}
+
+
+def test_the_windows_workflow_signs_or_says_it_did_not() -> None:
+    """Signing runs on the exe and both installers, from secrets, via the documented hook."""
+    steps = _workflow_steps()
+    signing = [body for name, body in steps.items() if name.startswith("Sign ")]
+    assert len(signing) == 2
+    assert all("installer/windows/sign.ps1" in body for body in signing)
+    assert all("secrets.WINDOWS_SIGNING_CERT_PFX_BASE64" in body for body in signing)
+    hook = (INSTALLER / "windows" / "sign.ps1").read_text("utf-8")
+    assert "signtool" in hook
+    assert "UNSIGNED" in hook
+    assert "exit 0" in hook
+
+
+def test_the_windows_workflow_builds_from_the_lock_and_tests_upgrades() -> None:
+    """Locked install with hashes, an upgrade over the previous build with the app running,
+    and a run as a standard user."""
+    text = "\n".join(_workflow_steps().values())
+    assert "--require-hashes" in text
+    assert "installer/lock.py check" in text
+    assert "PREVIOUS_MSI" in text
+    assert "$app = Start-Process $exe -PassThru" in text
+    assert "-Credential $credential" in text
+    assert "net user rlsdesk-user" in text
+
+
+def test_install_docs_no_longer_claim_signed_installers() -> None:
+    """docs/INSTALL.md says the installers are unsigned unless built with a certificate."""
+    text = (REPO_ROOT / "docs" / "INSTALL.md").read_text("utf-8")
+    assert "The installers are the signed, versioned unit" not in text
+    assert "**not signed**" in text
+    assert "AllowSameVersionUpgrades" in text
+
+
+def test_the_wixl_check_copy_drops_only_what_wixl_does_not_know(tmp_path: Path) -> None:
+    """The Linux MSI check compiles a copy without AllowSameVersionUpgrades; the real
+    source keeps it."""
+    wxs = tmp_path / "rlsdesk.wxs"
+    wxs.write_text('<MajorUpgrade AllowSameVersionUpgrades="yes" DowngradeErrorMessage="x" />')
+    copy = check_windows.wixl_source(wxs)
+    assert copy.parent == wxs.parent
+    assert copy.read_text() == '<MajorUpgrade  DowngradeErrorMessage="x" />'
+    assert "AllowSameVersionUpgrades" in wxs.read_text()

@@ -157,13 +157,33 @@ def check_invariants(assessment: Assessment) -> None:
     if on_dialysis or (egfr is not None and egfr < 30):
         assert _decision(assessment, "magnesium") not in ACTIVE
     tsat, ferritin = _counted(assessment, "tsat"), _counted(assessment, "ferritin")
-    inflamed = bool(set(case.conditions) & set(KB.inflammatory_conditions))
+    raising = {*KB.inflammatory_conditions, *KB.ferritin_raising_conditions}
+    ckd = on_dialysis or (egfr is not None and egfr < 60)
+    explained = bool(set(case.conditions) & raising) or ckd
+    overload_condition = bool(set(KB.iron_overload_conditions) & set(case.conditions))
     if (
         (tsat is not None and tsat >= 45)
-        or (ferritin is not None and ferritin > 300 and not inflamed)
-        or {"hemochromatosis", "transfusional_iron_overload"} & set(case.conditions)
+        or (ferritin is not None and ferritin > 300 and not explained)
+        or overload_condition
     ):
         assert _decision(assessment, "iron") not in ACTIVE
+    if ckd and not overload_condition and (tsat is None or tsat < 45):
+        # Brief 13.5: ferritin alone never makes overload with CKD or dialysis.
+        codes = {a.code for a in assessment.alerts}
+        assert not codes & {"lab.iron_overload", "iron.overload"}, codes
+    if case.pregnancy.status == "pregnant" and case.pregnancy.trimester == 1:
+        assert next(d for d in assessment.decisions if d.agent == "iron").route != "iv"
+    if "hfe_genotype" in {t.analyte for t in assessment.tests_to_order}:
+        # The HFE cue needs TSAT > 45 % with raised ferritin, and no known hemochromatosis.
+        ferritin_high = any(
+            lab.analyte == "ferritin" and lab.used and lab.flag == "high" for lab in assessment.labs
+        )
+        assert tsat is not None
+        assert tsat > 45
+        assert ferritin_high
+        assert "hemochromatosis" not in case.conditions
+    if case.pregnancy.status in ("pregnant", "breastfeeding"):
+        assert not [g for g in assessment.guidance if g.id == "red_flag.low_ferritin_blood_loss"]
     potassium = _counted(assessment, "potassium")
     if (
         (potassium is not None and potassium >= 5.0)
@@ -171,9 +191,19 @@ def check_invariants(assessment: Assessment) -> None:
         or {"triamterene", "amiloride"} & drugs
     ):
         assert _decision(assessment, "potassium") not in ACTIVE
-    if any(lab.analyte == "calcium" and lab.used and lab.flag == "high" for lab in assessment.labs):
-        assert _decision(assessment, "vitamin_d") != "recommend"
-        assert _decision(assessment, "calcium") != "recommend"
+    # No agent is suggested whose own level is high (brief 13.4).
+    suggested = {"recommend", "consider", "caution"}
+    high = {lab.analyte for lab in assessment.labs if lab.used and lab.flag == "high"}
+    if "calcium" in high:
+        assert _decision(assessment, "vitamin_d") not in suggested
+        assert _decision(assessment, "calcium") not in suggested
+    if "magnesium" in high:
+        assert _decision(assessment, "magnesium") not in suggested
+    if "potassium" in high:
+        assert _decision(assessment, "potassium") not in suggested
+    vitamin_d = _counted(assessment, "vitamin_d_25oh")
+    if vitamin_d is not None and vitamin_d > 50:
+        assert _decision(assessment, "vitamin_d") not in suggested
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

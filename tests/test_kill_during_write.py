@@ -4,7 +4,7 @@ A "zygote" process imports rlsdesk once, then forks a writer per round that rewr
 file in a loop; the test SIGKILLs the writer after a random delay and inspects what is left:
 the file is always one of the complete versions, an audit database always passes
 ``PRAGMA integrity_check`` with no committed row lost, the next write works, and at most one
-temporary file (``.NAME.*.tmp``, 0600, never read by rlsdesk) is left per kill.
+temporary file (``.RANDOM.tmp``, 0600, never read by rlsdesk) is left per kill.
 
 RLSDESK_KILLS sets the number of kills per writer (default 40; the release check uses more).
 This module is also the zygote: ``python test_kill_during_write.py zygote KIND TARGET``.
@@ -12,6 +12,8 @@ This module is also the zygote: ``python test_kill_during_write.py zygote KIND T
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import random
@@ -92,7 +94,41 @@ def _writer(kind: str, target: Path) -> Callable[[int], None]:
                 os._exit(3)  # a warning here means the log was judged damaged: fail the test
 
         return write
+    if kind == "sheet":
+        return _sheet_writer(target)
     raise ValueError(kind)
+
+
+def _sheet_writer(folder: Path) -> Callable[[int], None]:
+    """`rlsdesk sheet` as the command runs it, with a fast stand-in for the PDF layout."""
+    import argparse
+
+    import rlsdesk.report.command as command
+    from rlsdesk.cli import read_case
+    from rlsdesk.knowledge import load_knowledge_base
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from conftest import lab, make_case
+
+    os.environ["RLSDESK_HOME"] = str(folder / "home")
+    kb = load_knowledge_base()
+    case = folder / "case.json"
+    case.write_text(json.dumps(make_case(labs=[lab("ferritin", 38, "ng/mL")])), "utf-8")
+    counter = iter(range(10**9))
+    monkeypatched = lambda *_args: b"%PDF-1.4 " + str(next(counter)).encode() * 40_000  # noqa: E731
+    command.build_sheet = monkeypatched  # type: ignore[assignment]
+    quiet = open(os.devnull, "w")  # noqa: SIM115 - the zygote's stdout is the protocol
+
+    def write(i: int) -> None:
+        args = argparse.Namespace(
+            case=str(case), output=str(folder / f"sheet-{i}.pdf"), page_size=None,
+            handout=False, clinic=None, clinic_address=None, clinician=f"Dr {i}",
+            reproducible=True, summary_only=False, acknowledge=[],
+        )  # fmt: skip
+        with contextlib.redirect_stdout(quiet):
+            command.run_sheet(args, kb, read_case)
+
+    return write
 
 
 def zygote(kind: str, target: Path) -> None:
@@ -183,7 +219,7 @@ def zygote_for(tmp_path: Path) -> Iterator[Callable[[str, Path], Zygote]]:
 
 
 def temp_files(target: Path) -> set[Path]:
-    return set(target.parent.glob(f".{target.name}.*.tmp"))
+    return set(target.parent.glob(".*.tmp"))  # random names: they never reveal the file's
 
 
 def _kill_many(zygote: Zygote, after_each: Callable[[int], None]) -> None:
@@ -299,6 +335,40 @@ def test_killed_audit_write_keeps_the_log_intact(
     print(f"\naudit: {KILLS} kills survived, {hot_journals} left a hot journal, "
           f"{len(known)} rows intact")  # fmt: skip
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+SHEET_KILLS = int(os.environ.get("RLSDESK_SHEET_KILLS", "200"))
+
+
+def test_no_sheet_is_left_without_its_audit_row(
+    tmp_path: Path, zygote_for: Callable[[str, Path], Zygote]
+) -> None:
+    """200 SIGKILLs during `rlsdesk sheet`: after the next start reconciles the log, every
+    sheet on disk has a complete audit row with its hash, and no row stays pending."""
+    from rlsdesk.audit import COMPLETE, PENDING, read_log
+
+    zygote = zygote_for("sheet", tmp_path)
+    log = tmp_path / "home" / "audit.sqlite3"
+    chance = random.Random(20261130)
+    reconciled = 0
+    for round_number in range(SHEET_KILLS):
+        zygote.kill_after(chance.uniform(0.0, MAX_DELAY), seed=round_number * 1000)
+        with sqlite3.connect(log) as connection:
+            reconciled += connection.execute("SELECT count(*) FROM pending_write").fetchone()[0]
+        connection.close()
+        rows, warning = read_log(log)  # the next start: reconciles interrupted writes
+        assert warning is None
+        assert not [row for row in rows if row["status"] == PENDING]
+        audited = {row["sheet_sha256"] for row in rows if row["status"] == COMPLETE}
+        unaudited = [
+            sheet.name
+            for sheet in tmp_path.glob("sheet-*.pdf")
+            if hashlib.sha256(sheet.read_bytes()).hexdigest() not in audited
+        ]
+        assert not unaudited, f"kill {round_number}: sheets without an audit row: {unaudited}"
+    sheets = len(list(tmp_path.glob("sheet-*.pdf")))
+    print(f"\nsheet: {SHEET_KILLS} kills, {sheets} sheets all audited, {reconciled} reconciled")
+    assert reconciled >= 1, "no kill landed between the pending row and its completion"
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["zygote"]:

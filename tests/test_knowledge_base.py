@@ -216,7 +216,7 @@ def kb_copy(tmp_path: Path) -> Path:
 def test_changed_file_is_refused(kb_copy: Path) -> None:
     """Editing one byte of a shipped file makes the knowledge base refuse to load."""
     path = kb_copy / "safety.toml"
-    path.write_text(path.read_text("utf-8").replace("at_least = 5.0", "at_least = 6.0"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("at_least = 6.0", "at_least = 7.0"), "utf-8")
     with pytest.raises(KnowledgeBaseIntegrityError) as error:
         load_knowledge_base(kb_copy)
     assert "safety.toml: changed or damaged" in str(error.value)

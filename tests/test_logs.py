@@ -157,6 +157,46 @@ def test_short_name_parts_do_not_hide_words() -> None:
     assert "Lithium for [redacted], id [redacted], X10 stays" in _text(path)
 
 
+def test_name_and_identifier_inside_joined_tokens_are_redacted() -> None:
+    """Jane_Doe_MRN1.json: parts joined by underscores, dots or hyphens are still found."""
+    path = configure_logging()
+    set_patient_context("Jane Doe", "MRN1")
+    log.warning("opened /cases/Jane_Doe_MRN1.json and doe-jane.MRN1.pdf")
+    text = _text(path)
+    assert "Jane" not in text
+    assert "Doe" not in text.replace("[redacted]", "")
+    assert "MRN1" not in text
+    assert "/cases/[redacted]_[redacted]_[redacted].json" in text
+
+
+def test_url_encoded_name_is_redacted() -> None:
+    """A URL-encoded name (file:///...%20..., José as Jos%C3%A9, quote_plus) is redacted."""
+    path = configure_logging()
+    set_patient_context("José Ñúñez", "ID 7/9")
+    log.warning("file:///home/u/Jos%C3%A9%20%C3%91%C3%BA%C3%B1ez.json")
+    log.warning("query name=Jos%c3%a9+%C3%91%C3%BA%C3%B1ez&id=ID%207%2F9")
+    text = _text(path)
+    for leaked in ("Jos%C3%A9", "Jos%c3%a9", "%C3%91%C3%BA%C3%B1ez", "ID%207%2F9"):
+        assert leaked.lower() not in text.lower(), leaked
+    assert text.count(REDACTED) == 3
+
+
+def test_name_in_another_unicode_normal_form_is_redacted() -> None:
+    """NFD (a macOS file name) and full-width spellings of an NFC name are redacted."""
+    import unicodedata
+
+    path = configure_logging()
+    set_patient_context("Zoë Ångström", None)  # as typed: NFC
+    decomposed = unicodedata.normalize("NFD", "Zoë Ångström")
+    full_width = "Ｚｏë Åｎｇｓｔｒöｍ"
+    log.warning("from a macOS file name: %s", decomposed)
+    log.warning("full width: %s", full_width)
+    text = _text(path)
+    for leaked in (decomposed, "Zo", "ngstr", "Ｚｏ", "ｎｇｓｔｒ"):
+        assert leaked not in text, leaked
+    assert text.count(REDACTED) == 2
+
+
 @pytest.mark.slow
 def test_cli_run_leaves_no_patient_name_in_user_data(tmp_path: Path) -> None:
     """After `check`, a refused case and `sheet` at DEBUG level, no file in the user data

@@ -245,10 +245,10 @@ def _bounded_input(
             stream.truncate(3 * 1024**3)
         return huge, ["larger than 2 MB"]
     if name == "dev_zero":
-        # A "file" that never ends: only a bounded read can refuse it.
+        # A "file" that never ends: refused as a device before a single byte is read.
         if not Path("/dev/zero").exists():
             pytest.skip("no /dev/zero on this system")
-        return Path("/dev/zero"), ["larger than 2 MB"]
+        return Path("/dev/zero"), ["is a device, not a file"]
     return MALFORMED / name, EXPECTATIONS[name]["stderr"]
 
 

@@ -128,8 +128,8 @@ def test_log_is_owner_only() -> None:
 @pytest.mark.usefixtures("open_umask")
 def test_drafts_are_owner_only() -> None:
     """An autosaved draft (what was typed, name included) is 0600 in a 0700 folder."""
+    from rlsdesk.session.formstate import FormState
     from rlsdesk.ui.drafts import DraftStore
-    from rlsdesk.ui.formstate import FormState
 
     store = DraftStore(user_data_dir() / "drafts")
     store.save(FormState(name="Draft Patient", identifier="D-1"), None)
@@ -228,5 +228,5 @@ def test_sheet_write_failure_is_reported_and_leaves_no_temp(
     case.write_text(json.dumps(make_case()), "utf-8")
     (tmp_path / "sheet.pdf").mkdir()
     assert main(["sheet", str(case), "-o", str(tmp_path / "sheet.pdf")]) == 2
-    assert "cannot write the sheet" in capsys.readouterr().err
+    assert f"{tmp_path / 'sheet.pdf'}: is a folder" in capsys.readouterr().err
     assert _temp_files(tmp_path) == []

@@ -10,7 +10,7 @@ import pytest
 
 from rlsdesk.paths import knowledge_dir, resources_dir
 from rlsdesk.report.fonts import BOLD, FONT_FILES, REGULAR, missing_glyphs
-from rlsdesk.report.styles import SEVERITY_LABELS
+from rlsdesk.vocabulary import DECISION, PLAN_ACTION, SEVERITY, TIER
 
 # Characters the report itself writes, beyond the knowledge base texts.
 REPORT_CHARACTERS = "·–—…•☐µ≥≤±×→²"
@@ -38,10 +38,11 @@ def test_fonts_ship_with_their_licence() -> None:
 
 
 @pytest.mark.parametrize("font", [REGULAR, BOLD])
-def test_severity_symbols_are_in_the_font(font: str) -> None:
-    """Every severity symbol prints as a glyph, not an empty box (⛔ is not in DejaVu)."""
-    for label in SEVERITY_LABELS.values():
-        assert missing_glyphs(label, font) == set(), label
+def test_vocabulary_symbols_are_in_the_font(font: str) -> None:
+    """Every severity, decision, tier and plan symbol prints as a glyph (⛔ is not in DejaVu)."""
+    for looks in (SEVERITY, DECISION, TIER, PLAN_ACTION):
+        for look in looks.values():
+            assert missing_glyphs(look.label, font) == set(), look.label
 
 
 @pytest.mark.parametrize("font", [REGULAR, BOLD])

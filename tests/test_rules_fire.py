@@ -12,11 +12,13 @@ import pytest
 from conftest import decision, make_case
 from rlsdesk.domain.case import parse_case
 from rlsdesk.domain.engine import assess
+from rlsdesk.domain.engine.tiers import graded_severity
 from rlsdesk.domain.units import to_canonical
 from rlsdesk.knowledge import load_knowledge_base
 from rlsdesk.knowledge.schema import Trigger
 
 KB = load_knowledge_base()
+POLICY = KB.schedule.alert_policy  # [U] rules are graded down (schedule.toml)
 NAMED = {(agent, d) for r in KB.interactions for agent in r.agents for d in r.drugs}
 
 
@@ -39,7 +41,8 @@ def case_for(trigger: Trigger) -> dict[str, Any]:
         case["presentation"][trigger.presentation] = True
     conditions = [c for c in [trigger.condition, *trigger.any_condition[:1]] if c]
     if trigger.finding == "iron_overload":
-        conditions.append("hemochromatosis")
+        # Overload found from a TSAT of 45% or more (a known disorder has its own alert).
+        case["labs"].append({"analyte": "tsat", "value": 50, "unit": "%"})
     if trigger.finding == "inflammation":
         conditions.append("active_infection_or_inflammation")
     if trigger.finding == "ckd":
@@ -81,6 +84,12 @@ def case_for(trigger: Trigger) -> dict[str, Any]:
         case["medications"].append({"name": trigger.drugs[0]})
     elif trigger.classes:
         case["medications"].append({"name": representative(trigger.classes)})
+    if trigger.taking:
+        case["supplements"].append({"name": supplement_name(trigger.taking[0])})
+    if trigger.sex:
+        case["patient"]["sex"] = trigger.sex
+    if trigger.dialysis_in:
+        case["kidney"]["dialysis"] = trigger.dialysis_in[0]
     return case
 
 
@@ -96,7 +105,7 @@ def test_contraindication_fires(rule: Any) -> None:
     result = evaluate(case)
     fired = [a for a in result.alerts if a.code == rule.id]
     assert fired, [a.code for a in result.alerts]
-    assert fired[0].severity == rule.severity
+    assert fired[0].severity == graded_severity(rule.severity, rule.evidence, POLICY)
     assert fired[0].references
     assert fired[0].basis
     made = decision(result, rule.agent)
@@ -115,18 +124,23 @@ def test_interaction_fires(rule: Any) -> None:
     else:
         drug = rule.drugs[0] if rule.drugs else representative(rule.classes, rule.agents[0])
         case["medications"].append({"name": drug})
+        case["medications"] += [{"name": name} for name in rule.with_drugs]
         expected = f"{rule.id}:{drug}"
     result = evaluate(case)
     fired = [a for a in result.alerts if a.code == expected]
     assert fired, [a.code for a in result.alerts]
     alert = fired[0]
     assert alert.kind == "interaction"
-    assert alert.severity == rule.severity
+    assert alert.severity == graded_severity(rule.severity, rule.evidence, POLICY)
     assert set(rule.agents) <= set(alert.agents)
     if rule.separation is not None:
         assert " h " in alert.management or " min " in alert.management or " h." in alert.management
-    if rule.effect == "avoid":
+    # The supplements are taken: the rule's taking_effect (K2 on warfarin: keep steady,
+    # never stop) replaces its effect when it has one.
+    if (rule.taking_effect or rule.effect) == "avoid":
         assert all(decision(result, a).decision == "avoid" for a in rule.agents)
+    elif rule.taking_effect is not None:
+        assert all(decision(result, a).action != "stop" for a in rule.agents)
 
 
 def test_interaction_also_checked_for_recommended_supplements() -> None:
@@ -182,13 +196,16 @@ def test_lab_alert_fires(rule: Any) -> None:
 def test_test_rule_orders_missing_analytes(rule: Any) -> None:
     """Each test rule orders its analytes when they are missing, and not when present."""
     case = case_for(rule.when)
+    case["supplements"] += [{"name": supplement_name(agent)} for agent in rule.agents[:1]]
     ordered = {t.analyte for t in evaluate(case).tests_to_order}
     assert set(rule.analytes) <= ordered
     first = rule.analytes[0]
     analyte = KB.analytes[first]
-    bounds = analyte.reference_range or analyte.reference_range_female
-    assert bounds is not None
-    value = bounds.low * 1.2 if bounds.low is not None else (bounds.high or 1.0) * 0.5
+    # An analyte without a reference range (creatinine) is measured at a mid-plausible value.
+    bounds = analyte.reference_range or analyte.reference_range_female or analyte.plausible
+    value = bounds.low * 1.2 if bounds.low else (bounds.high or 1.0) * 0.5
+    if bounds is analyte.plausible and bounds.high is not None:
+        value = bounds.high / 40
     case["labs"].append({"analyte": first, "value": value, "unit": bounds.unit})
     assert first not in {t.analyte for t in evaluate(case).tests_to_order}
 

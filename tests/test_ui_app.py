@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -36,13 +37,15 @@ def run_app(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_screenshot_renders_the_window_with_the_case(tmp_path: Path) -> None:
-    """`rlsdesk --screenshot OUT.png CASE.json` writes a 1366x768 picture of the case and exits."""
+    """`rlsdesk --screenshot OUT.png CASE.json` writes a 1366x768 owner-only picture and exits."""
     out = tmp_path / "shot.png"
     result = run_app("--screenshot", str(out), str(write_case(tmp_path / "case.json", CASE)))
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)
     assert result.stderr == ""  # no Qt warning either
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600  # owner-only, like every file written
 
 
 def test_screenshot_of_an_invalid_case_names_the_problems(tmp_path: Path) -> None:

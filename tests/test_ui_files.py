@@ -20,7 +20,7 @@ from conftest import lab, make_case
 from rlsdesk.domain.case import load_case_bytes, parse_case
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.paths import user_data_dir
-from rlsdesk.ui.formstate import FormState, LabRow, from_case, to_raw
+from rlsdesk.session.formstate import FormState, LabRow, from_case, to_raw
 from ui_helpers import (
     OFFSCREEN_POPUP_NOTICES,
     ScriptedDialogs,

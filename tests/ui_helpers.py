@@ -93,6 +93,9 @@ class ScriptedDialogs:
         self.asked.append("settings")
         return self.settings
 
+    def show_about(self, kb: KnowledgeBase) -> None:
+        self.asked.append("about")
+
 
 def make_window(
     qtbot: QtBot, kb: KnowledgeBase, dialogs: ScriptedDialogs | None = None, **settings: Any

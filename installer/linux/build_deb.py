@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 from project import BUILD_DIR, DIST_DIR, REPO_ROOT, Project, load_project  # noqa: E402
 
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+NOTICES = "THIRD-PARTY-NOTICES.txt"
 
 
 def render_control(project: Project, installed_kib: int, template: Path | None = None) -> str:
@@ -61,6 +62,10 @@ def stage(project: Project, bundle: Path, icons: Path, root: Path) -> None:
     doc = root / "usr" / "share" / "doc" / project.name
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(_copyright(), "utf-8")
+    notices = bundle / "_internal" / "licenses" / NOTICES
+    if not notices.is_file():
+        raise FileNotFoundError(f"{notices}: the bundle has no licence notices (notices.py)")
+    shutil.copyfile(notices, doc / NOTICES)
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
@@ -69,6 +74,8 @@ def stage(project: Project, bundle: Path, icons: Path, root: Path) -> None:
 
 
 def _copyright() -> str:
+    """DEP-5: later stanzas override earlier ones, so rlsdesk's own files are proprietary
+    and every third-party file under _internal points at its own licence."""
     fonts = REPO_ROOT / "resources" / "fonts" / "LICENSE-DejaVu.txt"
     text = [
         "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/",
@@ -77,14 +84,26 @@ def _copyright() -> str:
         "Files: *",
         "Copyright: rlsdesk developers",
         "License: proprietary",
+        " rlsdesk's own program, knowledge base and resources. All rights reserved.",
+        "",
+        "Files: opt/rlsdesk/_internal/*",
+        "Copyright: the authors of each component (Python, pydantic, reportlab, Pillow ...)",
+        "License: various-free-licences",
+        " Third-party software, each part under its own licence, listed with the full",
+        f" licence texts in /usr/share/doc/rlsdesk/{NOTICES} (also in",
+        " /opt/rlsdesk/_internal/licenses/). None of it is proprietary to rlsdesk.",
+        "",
+        "Files: opt/rlsdesk/_internal/knowledge/* opt/rlsdesk/_internal/resources/icons/*",
+        "Copyright: rlsdesk developers",
+        "License: proprietary",
         " All rights reserved.",
         "",
-        "Files: opt/rlsdesk/_internal/PySide6/*",
+        "Files: opt/rlsdesk/_internal/PySide6/* opt/rlsdesk/_internal/shiboken6/*",
         "Copyright: The Qt Company Ltd. and other contributors",
         "License: LGPL-3",
-        " Qt and PySide6 are used under the GNU Lesser General Public License v3; see",
-        " /usr/share/common-licenses/LGPL-3. The libraries are shipped as separate",
-        " shared objects and may be replaced.",
+        " Qt, PySide6 and shiboken6 are used under the GNU Lesser General Public License v3;",
+        " see /usr/share/common-licenses/LGPL-3. The libraries are shipped as separate",
+        f" shared objects and may be replaced; how to obtain their source is in {NOTICES}.",
         "",
         "Files: opt/rlsdesk/_internal/resources/fonts/*",
         "Copyright: Bitstream, Inc.; DejaVu changes are in the public domain",

@@ -11,7 +11,13 @@
 # 4. `rlsdesk --version`, then `rlsdesk --self-test` (offscreen, no display);
 # 5. the real window on X11: an Xvfb server runs on the host and its socket is bound into
 #    the chroot (so no X packages are added to it), `timeout 12 rlsdesk` must still be
-#    running when the timeout ends it, and a screenshot must show a window.
+#    running when the timeout ends it, and a screenshot must show a window;
+# 6. an upgrade under running sessions: two installed rlsdesk processes start
+#    (`--self-test-upgrade-probe`), one like the app (sheet code not yet loaded), one that
+#    preloaded its code; the package is upgraded (UPGRADE_DEB, e.g. a build whose archive
+#    offsets moved, or this .deb repacked with a higher version); then both export a PDF.
+#    The first must export or say that rlsdesk was upgraded (never fail silently), the
+#    preloaded one must export.
 # Needs root, debootstrap, Xvfb, a Debian mirror (deb.debian.org) and, for the screenshot
 # taken from the host with the project venv's PySide6, the host's xcb libraries
 # (apt-get install xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0).
@@ -126,6 +132,70 @@ else
     fail "screenshot: $(cat "$WORK/screenshot.log")"
 fi
 if grep -q . "$WORK/window.log"; then echo "    window output:"; sed 's/^/    /' "$WORK/window.log"; fi
+
+# 6. Upgrade under a running session.
+upgrade_deb="${UPGRADE_DEB:-}"
+if [[ -z "$upgrade_deb" ]]; then
+    repack="$WORK/repack"
+    rm -rf "$repack"
+    dpkg-deb -R "$DEB" "$repack"
+    old_version="$(sed -n 's/^Version: //p' "$repack/DEBIAN/control")"
+    sed -i "s/^Version: .*/Version: ${old_version}+upgradetest1/" "$repack/DEBIAN/control"
+    upgrade_deb="$WORK/rlsdesk_${old_version}+upgradetest1_amd64.deb"
+    dpkg-deb --root-owner-group -Zgzip -z1 --build "$repack" "$upgrade_deb" >/dev/null  # fast: a test package
+fi
+cp "$upgrade_deb" "$ROOT/tmp/upgrade.deb"
+# Two sessions outlive the upgrade: one as the app starts (code loaded lazily: must detect the
+# upgrade or keep working), one that preloaded its code (rlsdesk.installation.preload_code:
+# must keep working).
+set +e
+probe_jobs=()
+for kind in plain preload; do
+    rm -rf "$ROOT/tmp/probe-$kind" && mkdir -p "$ROOT/tmp/probe-$kind"
+    extra=""; [[ $kind == preload ]] && extra="--self-test-preload"
+    in_root sh -c "HOME=/root QT_QPA_PLATFORM=offscreen rlsdesk --self-test-upgrade-probe /tmp/probe-$kind $extra" \
+        >"$WORK/upgrade-probe-$kind.log" 2>&1 &
+    probe_jobs+=($!)
+done
+for kind in plain preload; do
+    for _ in $(seq 300); do [[ -f "$ROOT/tmp/probe-$kind/ready" ]] && break; sleep 0.2; done
+done
+in_root sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/upgrade.deb" \
+    >"$WORK/apt-upgrade.log" 2>&1
+upgrade_status=$?
+touch "$ROOT/tmp/probe-plain/go" "$ROOT/tmp/probe-preload/go"
+wait "${probe_jobs[0]}"; plain_status=$?
+wait "${probe_jobs[1]}"; preload_status=$?
+set -e
+if [[ $upgrade_status -eq 0 ]]; then
+    step "upgraded to $(in_root dpkg-query -W -f='${Version}' rlsdesk) while two sessions ran"
+else
+    fail "upgrade (see $WORK/apt-upgrade.log)"
+fi
+summary() { grep -e '^detected' -e '^export' "$1" | tr '\n' ' '; }
+sed 's/^/    plain: /' "$WORK/upgrade-probe-plain.log"
+# Passing: the export worked, or the upgrade was detected first (the app then asks for a
+# restart before it loads any code, so what the probe's own export attempt did next never
+# happens in the app).
+if { [[ $plain_status -eq 0 ]] && grep -q '^export: ok' "$WORK/upgrade-probe-plain.log"; } \
+    || grep -q '^detected: yes' "$WORK/upgrade-probe-plain.log"; then
+    step "a session loading code lazily, after the upgrade: $(summary "$WORK/upgrade-probe-plain.log")"
+else
+    fail "a session failed silently after the upgrade (status $plain_status)"
+fi
+sed 's/^/    preload: /' "$WORK/upgrade-probe-preload.log"
+if [[ $preload_status -eq 0 ]] && grep -q '^export: ok' "$WORK/upgrade-probe-preload.log"; then
+    step "a session with its code preloaded kept working: $(summary "$WORK/upgrade-probe-preload.log")"
+else
+    fail "a preloaded session could not export after the upgrade (status $preload_status)"
+fi
+
+# Figures for the release notes.
+echo "    installed size: $(in_root du -sh /opt/rlsdesk | cut -f1)" \
+    "($(in_root dpkg-query -W -f='${Installed-Size}' rlsdesk) KiB by dpkg)"
+echo "    packages set up by apt for Depends: $(grep -c '^Setting up' "$WORK/apt-install.log")"
+t0=$(date +%s%N); in_root rlsdesk --version >/dev/null 2>&1; t1=$(date +%s%N)
+echo "    frozen start-up (rlsdesk --version, warm): $(((t1 - t0) / 1000000)) ms"
 
 if [[ $failures -eq 0 ]]; then
     echo "chroot test passed in $((SECONDS - started)) s"

@@ -121,10 +121,28 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# WiX 3 attributes Debian's wixl does not know; they change upgrade rules, not the files,
+# so the round trip checks a copy without them (WiX 3 on Windows compiles the real source).
+WIXL_UNSUPPORTED = ('AllowSameVersionUpgrades="yes"',)
+
+
+def wixl_source(wxs: Path) -> Path:
+    """A copy of the .wxs that wixl accepts (see WIXL_UNSUPPORTED), beside the original so
+    relative source paths still resolve."""
+    text = wxs.read_text("utf-8")
+    for attribute in WIXL_UNSUPPORTED:
+        text = text.replace(attribute, "")
+    copy = wxs.with_name(f"{wxs.stem}.wixl{wxs.suffix}")
+    copy.write_text(text, "utf-8")
+    return copy
+
+
 def msi_round_trip(wxs: Path, files: list[BundleFile], msi: Path) -> list[str]:
     """Build the .msi with wixl, unpack it with msiextract, compare with the build."""
     result = subprocess.run(
-        ["wixl", "-a", "x64", str(wxs), "-o", str(msi)], capture_output=True, text=True
+        ["wixl", "-a", "x64", str(wixl_source(wxs)), "-o", str(msi)],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0 or not msi.is_file():
         return [f"wixl failed: {result.stderr.strip()[-2000:]}"]

@@ -2,6 +2,13 @@
 
 Recording never blocks printing: a failure is reported back as a warning string. A
 corrupt database is detected (``PRAGMA integrity_check``), set aside, and a new one started.
+
+An exported sheet is never on disk without its row: ``audited_write`` commits the row as
+``pending`` (with the sheet's hash, known before the file exists) and the output path in a
+separate table, writes the file, then marks the row ``complete`` and forgets the path. A
+process killed in between leaves a pending row; the next opening of the log reconciles it
+(``complete`` when the file with that hash is there, ``not written`` when it is not). The
+path is kept only while the write runs: it may hold the patient's name.
 """
 
 from __future__ import annotations
@@ -16,15 +23,16 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rlsdesk.domain.assessment import Assessment
-from rlsdesk.fileio import write_text_atomic
+from rlsdesk.fileio import check_output_path, read_regular_file, write_atomic, write_text_atomic
 from rlsdesk.paths import user_data_dir
 
 AUDIT_FILE = "audit.sqlite3"
+MAX_SHEET_BYTES = 200_000_000  # a sheet file larger than this is not one rlsdesk wrote
 COLUMNS = (
     "recorded_at",
     "action",
@@ -34,12 +42,21 @@ COLUMNS = (
     "knowledge_base_sha256",
     "sheet_sha256",
     "acknowledgements",
+    "status",
 )
+PENDING, COMPLETE, NOT_WRITTEN = "pending", "complete", "not written"
+_FIRST_COLUMNS = COLUMNS[:-1]  # the columns of the first version of the log
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sheet_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    {", ".join(f"{column} TEXT NOT NULL" for column in COLUMNS)}
-)
+    {", ".join(f"{column} TEXT NOT NULL" for column in _FIRST_COLUMNS)},
+    status TEXT NOT NULL DEFAULT '{COMPLETE}'
+);
+CREATE TABLE IF NOT EXISTS pending_write (
+    log_id INTEGER PRIMARY KEY REFERENCES sheet_log(id),
+    path TEXT NOT NULL,
+    pid INTEGER NOT NULL
+);
 """
 
 
@@ -47,6 +64,15 @@ CREATE TABLE IF NOT EXISTS sheet_log (
 class Acknowledgement:
     alert_code: str
     reason: str
+    # False: an interruptive alert the sheet printed as NOT ACKNOWLEDGED (`rlsdesk sheet`
+    # without --acknowledge CODE); the log records it so, with "acknowledged": false.
+    acknowledged: bool = True
+
+    def as_record(self) -> dict[str, str | bool]:
+        record: dict[str, str | bool] = {"alert": self.alert_code, "reason": self.reason}
+        if not self.acknowledged:
+            record["acknowledged"] = False
+        return record
 
 
 def audit_path() -> Path:
@@ -92,8 +118,89 @@ def _open(path: Path) -> tuple[sqlite3.Connection, str | None]:
     connection = sqlite3.connect(path)
     if not existed and os.name == "posix":
         os.chmod(path, 0o600)
-    connection.execute(_SCHEMA)
+    with connection:
+        connection.executescript(_SCHEMA)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(sheet_log)")}
+        if "status" not in columns:  # a log written before rows had a status
+            connection.execute(
+                f"ALTER TABLE sheet_log ADD COLUMN status TEXT NOT NULL DEFAULT '{COMPLETE}'"
+            )
+    _reconcile(connection)
     return connection, warning
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # Windows' os.kill would end the process: treat the write as finished
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return _sha256(read_regular_file(path, MAX_SHEET_BYTES))
+    except OSError:
+        return None
+
+
+def _reconcile(connection: sqlite3.Connection) -> None:
+    """Settle the rows of writes that were interrupted (their process is gone)."""
+    pending = connection.execute(
+        "SELECT p.log_id, p.path, p.pid, s.sheet_sha256 FROM pending_write p "
+        "JOIN sheet_log s ON s.id = p.log_id"
+    ).fetchall()
+    for log_id, path, pid, sheet_sha256 in pending:
+        if _process_alive(pid):
+            continue
+        status = COMPLETE if _file_sha256(Path(path)) == sheet_sha256 else NOT_WRITTEN
+        _settle(connection, log_id, status)
+
+
+def _settle(connection: sqlite3.Connection, log_id: int, status: str) -> None:
+    with connection:
+        connection.execute("UPDATE sheet_log SET status = ? WHERE id = ?", (status, log_id))
+        connection.execute("DELETE FROM pending_write WHERE log_id = ?", (log_id,))
+
+
+def _row(
+    assessment: Assessment,
+    sheet: bytes,
+    action: str,
+    clinician: str,
+    acknowledgements: Sequence[Acknowledgement],
+    status: str,
+) -> tuple[str, ...]:
+    return (
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        action,
+        clinician,
+        _sha256(assessment.case.to_json().encode("utf-8")),
+        assessment.knowledge_base.version,
+        assessment.knowledge_base.sha256,
+        _sha256(sheet),
+        json.dumps([a.as_record() for a in acknowledgements]),
+        status,
+    )
+
+
+def _insert(connection: sqlite3.Connection, row: tuple[str, ...]) -> int:
+    placeholders = ", ".join("?" for _ in COLUMNS)
+    cursor = connection.execute(
+        f"INSERT INTO sheet_log ({', '.join(COLUMNS)}) VALUES ({placeholders})", row
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _not_recorded(error: BaseException) -> str:
+    return f"The sheet was not recorded in the audit log ({error.__class__.__name__})."
 
 
 def record_sheet(
@@ -104,31 +211,71 @@ def record_sheet(
     acknowledgements: Sequence[Acknowledgement] = (),
     path: Path | None = None,
 ) -> str | None:
-    """Record one printed or exported sheet. Returns a warning to show, or None.
+    """Record one printed sheet (no file is written). Returns a warning to show, or None.
 
     Never raises: the clinician's printout matters more than the log entry.
     """
-    row = (
-        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        action,
-        clinician,
-        _sha256(assessment.case.to_json().encode("utf-8")),
-        assessment.knowledge_base.version,
-        assessment.knowledge_base.sha256,
-        _sha256(sheet),
-        json.dumps([{"alert": a.alert_code, "reason": a.reason} for a in acknowledgements]),
-    )
+    row = _row(assessment, sheet, action, clinician, acknowledgements, COMPLETE)
     try:
         connection, warning = _open(path or audit_path())
         with connection:
-            placeholders = ", ".join("?" for _ in COLUMNS)
-            connection.execute(
-                f"INSERT INTO sheet_log ({', '.join(COLUMNS)}) VALUES ({placeholders})", row
-            )
+            _insert(connection, row)
         connection.close()
         return warning
     except (OSError, sqlite3.Error) as error:
-        return f"The sheet was not recorded in the audit log ({error.__class__.__name__})."
+        return _not_recorded(error)
+
+
+def audited_write(
+    output: Path,
+    sheet: bytes,
+    assessment: Assessment,
+    action: str,
+    clinician: str,
+    acknowledgements: Sequence[Acknowledgement] = (),
+    path: Path | None = None,
+    write: Callable[[Path, bytes], None] = write_atomic,
+) -> str | None:
+    """Write an exported sheet to ``output`` so that it is never on disk without its row.
+
+    Returns a warning to show, or None. An OSError from the write itself is raised (after
+    the row is marked ``not written``); a failure of the log never stops the write.
+    """
+    row = _row(assessment, sheet, action, clinician, acknowledgements, PENDING)
+    connection: sqlite3.Connection | None = None
+    warning: str | None = None
+    log_id = 0
+    try:
+        connection, warning = _open(path or audit_path())
+        with connection:
+            log_id = _insert(connection, row)
+            connection.execute(
+                "INSERT INTO pending_write (log_id, path, pid) VALUES (?, ?, ?)",
+                (log_id, str(Path(output).absolute()), os.getpid()),
+            )
+    except (OSError, sqlite3.Error) as error:
+        if connection is not None:
+            connection.close()
+        warning, connection = _not_recorded(error), None
+    try:
+        write(output, sheet)
+    except BaseException:
+        _finish(connection, log_id, NOT_WRITTEN)
+        raise
+    return _finish(connection, log_id, COMPLETE) or warning
+
+
+def _finish(connection: sqlite3.Connection | None, log_id: int, status: str) -> str | None:
+    """Settle this process's pending row; a failure is a warning (the next start settles it)."""
+    if connection is None:
+        return None
+    try:
+        _settle(connection, log_id, status)
+    except sqlite3.Error as error:
+        return _not_recorded(error)
+    finally:
+        connection.close()
+    return None
 
 
 def read_log(path: Path | None = None) -> tuple[list[dict[str, str]], str | None]:
@@ -154,7 +301,13 @@ def to_csv(rows: list[dict[str, str]]) -> str:
 
 
 def run_audit_command(args: argparse.Namespace) -> int:
-    rows, warning = read_log()
+    if args.csv and args.csv != "-":
+        check_output_path(Path(args.csv))  # before reading: a bad path is the user's to fix
+    try:
+        rows, warning = read_log()
+    except (OSError, sqlite3.Error) as error:
+        print(f"rlsdesk: cannot open the audit log: {error}", file=sys.stderr)
+        return 1
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     if args.csv == "-":
@@ -164,11 +317,15 @@ def run_audit_command(args: argparse.Namespace) -> int:
         print(f"{len(rows)} entries written to {args.csv}")
     else:
         for row in rows:
-            acknowledged = len(json.loads(row["acknowledgements"]))
+            records = json.loads(row["acknowledgements"])
+            acknowledged = sum(1 for r in records if r.get("acknowledged", True))
+            missing = len(records) - acknowledged
             print(
                 f"{row['recorded_at']}  {row['action']:<7} {row['clinician'] or '-':<20} "
                 f"case {row['case_sha256'][:12]}  sheet {row['sheet_sha256'][:12]}  "
                 f"kb {row['knowledge_base_version']}  acknowledged {acknowledged}"
+                + (f", NOT acknowledged {missing}" if missing else "")
+                + ("" if row["status"] == COMPLETE else f"  [{row['status']}]")
             )
         if not rows:
             print("no sheets recorded yet")

@@ -3,9 +3,10 @@
 ``configure_logging`` writes ``rlsdesk.log`` in ``user_data_dir()/logs`` (folder 0700, files
 0600 on POSIX). Whoever opens a case calls ``set_patient_context(name, identifier)``; from
 then on every record that reaches the file has those strings, and each part of the name
-(split at spaces, commas, dots and hyphens) replaced by ``[redacted]`` in its message, its
-exception text and its stack, until ``clear_patient_context()``. Redaction is a safety net,
-not a licence: code should still not log case contents.
+(split at spaces, commas, dots, hyphens and underscores) replaced by ``[redacted]`` in its
+message, its exception text and its stack, until ``clear_patient_context()``: also inside
+joined tokens (``Jane_Doe_MRN1.json``), URL-encoded, and in any Unicode normal form.
+Redaction is a safety net, not a licence: code should still not log case contents.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import os
 import re
 import threading
 import traceback
+import unicodedata
 from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, quote_plus
 
 from rlsdesk.paths import user_data_dir
 
@@ -34,6 +38,20 @@ HANDLER_NAME = "rlsdesk-file"
 MIN_NAME_PART = 3
 
 
+# A secret stands alone when no letter or digit touches it: an underscore, a dot or a
+# percent-escape around it (Jane_Doe_MRN1.json, Jane%20Doe) is a boundary, not part of it.
+_BEFORE = r"(?:(?<![^\W_])|(?<=%[0-9A-Fa-f]{2}))"
+_AFTER = r"(?![^\W_])"
+_NORMAL_FORMS: tuple[Literal["NFC", "NFD", "NFKC", "NFKD"], ...] = ("NFC", "NFD", "NFKC", "NFKD")
+
+
+def _spellings(secret: str) -> set[str]:
+    """The ways a secret can appear in a log: any Unicode normal form, URL-encoded or not."""
+    forms = {secret, *(unicodedata.normalize(form, secret) for form in _NORMAL_FORMS)}
+    encoded = {quote(form, safe="") for form in forms} | {quote_plus(form) for form in forms}
+    return forms | encoded
+
+
 class RedactingFilter(logging.Filter):
     """Replaces the current patient's name, its parts and identifier in every record."""
 
@@ -46,14 +64,14 @@ class RedactingFilter(logging.Filter):
         secrets = {value.strip() for value in (name, identifier) if value and value.strip()}
         if name:
             secrets.update(
-                part for part in re.split(r"[\s,.\-]+", name) if len(part) >= MIN_NAME_PART
+                part for part in re.split(r"[\s,.\-_]+", name) if len(part) >= MIN_NAME_PART
             )
         # Longest first, so the full name is replaced before its parts are.
-        ordered = sorted(secrets, key=len, reverse=True)
+        ordered = sorted({form for s in secrets for form in _spellings(s)}, key=len, reverse=True)
         pattern = None
         if ordered:
             words = "|".join(re.escape(secret) for secret in ordered)
-            pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+            pattern = re.compile(rf"{_BEFORE}(?:{words}){_AFTER}", re.IGNORECASE)
         with self._lock:
             self._pattern = pattern
 
@@ -64,7 +82,12 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         with self._lock:
             pattern = self._pattern
-        return text if pattern is None else pattern.sub(REDACTED, text)
+        if pattern is None:
+            return text
+        redacted = pattern.sub(REDACTED, text)
+        # A compatibility spelling (full-width letters, ligatures) only shows after NFKC.
+        folded = unicodedata.normalize("NFKC", redacted)
+        return pattern.sub(REDACTED, folded) if pattern.search(folded) else redacted
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self._pattern is None:
@@ -113,19 +136,29 @@ def log_path() -> Path:
     return user_data_dir() / LOG_FOLDER / LOG_FILE
 
 
-def configure_logging(level: int = logging.INFO) -> Path:
+def configure_logging(level: int = logging.INFO) -> Path | None:
     """Send records at ``level`` and above, from rlsdesk and the libraries it uses, to the
     rotating log; returns its path.
 
-    Calling it again replaces the handler it installed before, so records are never doubled.
+    When the user data folder is unusable the records go to standard error instead (still
+    redacted, warnings and above only) and None is returned; the caller says why, using
+    ``rlsdesk.paths.user_data_problem()``. Calling it again replaces the handler it installed
+    before, so records are never doubled.
     """
-    path = log_path()
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(path.parent, 0o700)
-    handler = _OwnerOnlyRotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
-    )
+    path: Path | None
+    handler: logging.Handler
+    try:
+        path = log_path()
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(path.parent, 0o700)
+        handler = _OwnerOnlyRotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+        )
+    except OSError:
+        path = None
+        handler = logging.StreamHandler()  # standard error
+        handler.setLevel(max(level, logging.WARNING))
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(_FILTER)
     handler.set_name(HANDLER_NAME)

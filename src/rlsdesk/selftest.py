@@ -5,18 +5,23 @@ Each step prints ``ok <step> (<ms> ms): <detail>`` or ``FAIL <step> (<ms> ms): <
 executable has no console to print to. Exit status: 0 every step passed; 3 the knowledge
 base failed its manifest or schema check (as everywhere in rlsdesk); 1 another step failed.
 
-The steps follow what the app does for a clinician: verify and load the knowledge base,
+The steps follow what the app does for a clinician: check the per-user data folder (create
+it, write, sync and delete a probe, read the audit log), verify and load the knowledge base,
 assess a built-in case (checked against expected decisions), write its sheet with the
-embedded font, open the main window (offscreen when there is no display), set up a
-printer and load the print-support plugin, and render the sheet's first page with QtPdf.
-The self-test never writes into the user's settings, drafts or audit log: the window runs
-with ``RLSDESK_HOME`` pointed at a temporary folder.
+embedded font, start Qt in a child process (a missing platform library aborts the process
+that tries, so the child's failure becomes a FAIL line naming the package to install), open
+the main window (offscreen when there is no display), set up a printer and load the
+print-support plugin, and render the sheet's first page with QtPdf. Every FAIL line ends
+with "What to do: ...". The self-test never writes into the user's settings, drafts or audit
+log: the window runs with ``RLSDESK_HOME`` pointed at a temporary folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -69,7 +74,61 @@ REQUIRED_IMAGE_FORMATS = frozenset({"png", "svg", "jpeg"})
 
 
 class StepFailed(Exception):
-    """A self-test step found something wrong; the message is the reason shown."""
+    """A self-test step found something wrong; the message is the reason shown, ``fix``
+    what the person running it should do (the step's general advice when not given)."""
+
+    def __init__(self, reason: str, fix: str | None = None) -> None:
+        super().__init__(reason)
+        self.fix = fix
+
+
+# What to do when a step fails, unless the failure itself knows better. Every FAIL line
+# ends with one of these: a self-test that clinic IT cannot act on is not much of a test.
+ADVICE = {
+    "user-data": "set RLSDESK_HOME to a folder this user owns, or make the folder named "
+    "above a folder owned by this user (mode 700)",
+    "knowledge-base": "reinstall rlsdesk (or restore the knowledge folder named in "
+    "RLSDESK_KNOWLEDGE exactly as delivered)",
+    "assessment": "reinstall rlsdesk and report this line to the vendor",
+    "sheet": "reinstall rlsdesk; if it persists, report this line to the vendor",
+    "qt-platform": "install the system libraries the package depends on "
+    "(Debian: apt-get install --reinstall rlsdesk pulls them in)",
+    "qt": "reinstall rlsdesk; on Linux also check the qt-platform line",
+    "main-window": "reinstall rlsdesk and report this line to the vendor",
+    "print-plugin": "install the CUPS client library (Debian: apt-get install libcups2)",
+    "printer": "check the printing system (CUPS on Linux, the print spooler on Windows)",
+    "pdf-render": "reinstall rlsdesk and report this line to the vendor",
+}
+GENERIC_ADVICE = "reinstall rlsdesk and report this line to the vendor"
+QT_PROBE_FLAG = "--self-test-qt-probe"
+UPGRADE_PROBE_FLAG = "--self-test-upgrade-probe"
+UPGRADE_WAIT_SECONDS = 600
+PRELOAD_FLAG = "--self-test-preload"  # with the upgrade probe: load all code first
+QT_PROBE_SECONDS = 60
+# Libraries the Qt platform plugins load, by the Debian package that provides them: a probe
+# that fails naming one of them says which package to install.
+LINUX_LIBRARY_PACKAGES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libdbus-1.so.3": "libdbus-1-3",
+    "libcups.so.2": "libcups2",
+}
 
 
 @dataclass
@@ -93,12 +152,14 @@ class SelfTest:
         missing = [need for need in needs if need not in self.done]
         try:
             if missing:
-                raise StepFailed(f"not run, needs {', '.join(missing)}")
+                needed = ", ".join(missing)
+                raise StepFailed(f"not run, needs {needed}", f"fix {needed} first")
             result, detail = action()
         except Exception as error:  # a self-test reports every failure, whatever it is
             reason = str(error) if isinstance(error, StepFailed) else _describe(error)
+            fix = getattr(error, "fix", None) or ADVICE.get(name, GENERIC_ADVICE)
             self.failed.append(name)
-            self.emit(f"FAIL {name} ({_ms(start)} ms): {reason}")
+            self.emit(f"FAIL {name} ({_ms(start)} ms): {reason}. What to do: {fix}")
             return
         self.done[name] = result
         self.emit(f"ok {name} ({_ms(start)} ms): {detail}")
@@ -121,6 +182,146 @@ def _check(condition: bool, reason: str) -> None:
 
 
 # --- the steps -------------------------------------------------------------------------
+
+
+def _user_data() -> tuple[None, str]:
+    """The real per-user folder: create it, write, sync and delete a probe, read the log."""
+    from rlsdesk.audit import audit_path
+    from rlsdesk.paths import user_data_dir, user_data_problem
+
+    problem = user_data_problem()
+    if problem:
+        raise StepFailed(problem)
+    folder = user_data_dir()
+    probe = folder / f".self-test-{os.getpid()}.probe"
+    try:
+        descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(descriptor, b"rlsdesk self-test probe")
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        _check(probe.read_bytes() == b"rlsdesk self-test probe", f"{probe} reads back wrong")
+    except OSError as error:
+        raise StepFailed(f"cannot write in {folder}: {error.strerror or error}") from None
+    finally:
+        probe.unlink(missing_ok=True)
+    log = audit_path()
+    if not log.exists():
+        return None, f"{folder} writable; no audit log yet (the first sheet creates it)"
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{log.as_uri()}?mode=ro", uri=True)) as db:
+            status = db.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.Error as error:
+        raise StepFailed(
+            f"the audit log {log} cannot be read ({error})",
+            "close other rlsdesk windows and run the self-test again; if it persists, move "
+            "the file aside (rlsdesk starts a new log) and keep it for the clinic's records",
+        ) from None
+    _check(status == ("ok",), f"the audit log {log} is damaged ({status})")
+    return None, f"{folder} writable, audit log {log.name} readable"
+
+
+def _qt_probe_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, QT_PROBE_FLAG]
+    return [sys.executable, "-m", "rlsdesk.selftest", QT_PROBE_FLAG]
+
+
+def missing_library_advice(output: str) -> str | None:
+    """What to install, from the output of a Qt start that failed (None: nothing named)."""
+    named = set(re.findall(r"(lib[\w.+-]+?\.so(?:\.\d+)*): cannot open shared object", output))
+    named |= {f"{hint}.so.0" for hint in re.findall(r"(libxcb-cursor)0? is needed", output)}
+    if not named:
+        return None
+    packages = sorted({LINUX_LIBRARY_PACKAGES.get(library, "") for library in named} - {""})
+    unknown = sorted(library for library in named if library not in LINUX_LIBRARY_PACKAGES)
+    parts = [f"apt-get install {' '.join(packages)}"] if packages else []
+    parts += [f"install the package that provides {library}" for library in unknown]
+    return "; ".join(parts)
+
+
+def _qt_platform() -> tuple[None, str]:
+    """Start Qt in a child process first: a missing platform library aborts the process
+    that tries it, which must not be the self-test itself."""
+    import subprocess
+
+    environment = dict(os.environ)
+    if sys.platform.startswith("linux") and not (
+        environment.get("DISPLAY") or environment.get("WAYLAND_DISPLAY")
+    ):
+        environment.setdefault("QT_QPA_PLATFORM", "offscreen")
+    environment["QT_DEBUG_PLUGINS"] = "1"  # the loader names the library it could not open
+    try:
+        child = subprocess.run(
+            _qt_probe_command(), capture_output=True, text=True, errors="replace",
+            env=environment, timeout=QT_PROBE_SECONDS, stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise StepFailed(f"Qt did not start within {QT_PROBE_SECONDS} s") from None
+    if child.returncode == 0 and child.stdout.startswith("platform "):
+        return None, child.stdout.strip()
+    output = child.stdout + child.stderr
+    last = next((line for line in reversed(output.splitlines()) if line.strip()), "no output")
+    raise StepFailed(
+        f"Qt could not start (exit status {child.returncode}): {last.strip()}",
+        missing_library_advice(output),
+    )
+
+
+def build_builtin_sheet() -> bytes:
+    """The built-in case's sheet, checked as the sheet step checks it."""
+    kb, _ = _knowledge_base()
+    assessment, _ = _assessment(kb)
+    pdf, _ = _sheet(kb, assessment)
+    return pdf
+
+
+def upgrade_probe(
+    folder: Path, wait_seconds: float = UPGRADE_WAIT_SECONDS, preload: bool = False
+) -> int:
+    """A session that outlives an upgrade (installer/linux/test_in_chroot.sh): start like the
+    app (sheet code not yet imported), record the installation, write ``ready``, wait for
+    ``go`` (the package is upgraded meanwhile), then say whether the upgrade was detected
+    and export a sheet. 0 when the export worked or the upgrade was detected (the app then
+    asks for a restart); 1 when the export failed unannounced: the silent failure."""
+    from rlsdesk.installation import installation_changed, preload_code, record_installation
+
+    record_installation()
+    if preload:
+        print(f"preloaded: {len(preload_code())} modules and the sheet code", flush=True)
+    (folder / "ready").write_text(str(os.getpid()), "utf-8")
+    deadline = time.monotonic() + wait_seconds
+    while not (folder / "go").exists():
+        if time.monotonic() > deadline:
+            print(f"upgrade probe: no {folder / 'go'} within {wait_seconds:.0f} s", flush=True)
+            return EXIT_FAILED
+        time.sleep(0.2)
+    message = installation_changed()
+    print(f"detected: {'yes' if message else 'no'}", flush=True)
+    if message:
+        print(f"message: {message}", flush=True)
+    try:
+        kb, _ = _knowledge_base()
+        assessment, _ = _assessment(kb)
+        pdf, detail = _sheet(kb, assessment)
+        (folder / "after-upgrade.pdf").write_bytes(pdf)
+    except Exception as error:  # the failure is the finding: report it, whatever it is
+        print(f"export: FAILED {_describe(error)}", flush=True)
+        return EXIT_OK if message else EXIT_FAILED
+    print(f"export: ok ({detail})", flush=True)
+    return EXIT_OK
+
+
+def _qt_probe() -> int:
+    """The child side of the qt-platform step: start Qt, name the platform, exit."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(["rlsdesk", QT_PROBE_FLAG])
+    print(f"platform {app.platformName()}", flush=True)
+    return EXIT_OK
 
 
 def _knowledge_base() -> tuple[KnowledgeBase, str]:
@@ -368,7 +569,10 @@ def run_self_test(report_path: Path | None = None, out: TextIO | None = None) ->
         report = report_path.open("w", encoding="utf-8")
     except OSError as error:
         for sink in sinks:
-            sink.write(f"FAIL report: cannot write {report_path}: {error.strerror or error}\n")
+            sink.write(
+                f"FAIL report: cannot write {report_path}: {error.strerror or error}. "
+                "What to do: name a file in a folder that exists and this user can write\n"
+            )
         return EXIT_FAILED
     with report:
         return _run(SelfTest([*sinks, report]))
@@ -378,6 +582,7 @@ def _run(test: SelfTest) -> int:
     started = time.perf_counter()
     for line in _header():
         test.emit(line)
+    test.step("user-data", _user_data)
     test.step("knowledge-base", _knowledge_base)
     test.step("assessment", lambda: _assessment(test.get("knowledge-base")), "knowledge-base")
     test.step(
@@ -385,7 +590,8 @@ def _run(test: SelfTest) -> int:
         lambda: _sheet(test.get("knowledge-base"), test.get("assessment")),
         "assessment",
     )
-    test.step("qt", _application)
+    test.step("qt-platform", _qt_platform)
+    test.step("qt", _application, "qt-platform")
     test.step(
         "main-window",
         lambda: _main_window(test.get("qt"), test.get("knowledge-base")),
@@ -408,7 +614,11 @@ def _run(test: SelfTest) -> int:
 
 def wants_self_test(arguments: Sequence[str]) -> bool:
     """True when the command line asks for the self-test (checked before the GUI starts)."""
-    return any(a == "--self-test" or a.startswith("--self-test-report") for a in arguments)
+    return any(
+        a in ("--self-test", QT_PROBE_FLAG, UPGRADE_PROBE_FLAG)
+        or a.startswith("--self-test-report")
+        for a in arguments
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -418,7 +628,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rlsdesk --self-test")
     parser.add_argument("--self-test", action="store_true", help="check this installation")
     parser.add_argument("--self-test-report", metavar="PATH", type=Path, default=None)
+    parser.add_argument(QT_PROBE_FLAG, action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(UPGRADE_PROBE_FLAG, type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(PRELOAD_FLAG, action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.self_test_qt_probe:
+        return _qt_probe()
+    if args.self_test_upgrade_probe is not None:
+        return upgrade_probe(args.self_test_upgrade_probe, preload=args.self_test_preload)
     return run_self_test(args.self_test_report)
 
 

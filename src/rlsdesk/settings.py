@@ -7,6 +7,7 @@ sheet prints, so they live in a small validated model in the user data folder
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Literal
@@ -14,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rlsdesk.fileio import write_text_atomic
-from rlsdesk.paths import user_data_dir
+from rlsdesk.paths import UserDataError, user_data_dir
 
 SETTINGS_FILE = "settings.json"
 
@@ -39,14 +40,20 @@ def load_settings(path: Path | None = None) -> Settings:
 
     An unreadable file is not fatal: the defaults print a sheet with blank clinic details,
     which the clinician sees and can correct; the damaged file is kept aside for support.
+    An unusable user data folder (``rlsdesk.paths.user_data_problem()``) gives the defaults
+    too: the command line and the app say so once, and sheets still print.
     """
-    path = path or settings_path()
+    try:
+        path = path if path is not None else settings_path()
+    except UserDataError:
+        return Settings()
     try:
         return Settings.model_validate(json.loads(path.read_text("utf-8")))
     except FileNotFoundError:
         return Settings()
     except (OSError, ValueError, ValidationError):
-        path.replace(path.with_suffix(".damaged.json"))
+        with contextlib.suppress(OSError):  # a read-only folder keeps the damaged file
+            path.replace(path.with_suffix(".damaged.json"))
         return Settings()
 
 

@@ -46,6 +46,32 @@ TIER: dict[str, Look] = {
     "schedule": Look("TIMING", "◷", "#2f557f", "#ebf1f8"),
     "info": Look("BACKGROUND", "ℹ", "#56606e", "#f7f8fa"),
 }
+# What the plan asks of the clinician for one agent: a decision read together with whether
+# the patient already takes it (a recommended agent the patient takes is continued, an
+# avoided one is stopped). Page 1 of the sheet, the note and the app group decisions so.
+PLAN_ACTION: dict[str, Look] = {
+    "start": Look("START", "✚", "#1d6b45", "#e8f3ec"),
+    "continue": Look("CONTINUE", "↻", "#2f557f", "#ebf1f8"),
+    "stop": Look("STOP", "■", "#9b1c1c", "#fbeaea"),
+    "avoid": Look("AVOID", "✕", "#9b1c1c", "#fbeaea"),
+    "defer": Look("DEFER", "…", "#7a5a00", "#fbf5e3"),
+}
+PLAN_ACTION_ORDER = ("stop", "start", "continue", "defer", "avoid")
+ROUTE_WORDS: dict[str, str] = {"oral": "oral", "iv": "intravenous"}
+FLAG_WORDS: dict[str, str] = {"low": "LOW", "high": "HIGH", "normal": "normal"}
+# How often a scheduled item is taken, in words a patient reads (ids as in DoseDetail).
+FREQUENCY_WORDS: dict[str, str] = {
+    "daily": "every day",
+    "twice_daily": "twice a day",
+    "three_times_daily": "three times a day",
+    "four_times_daily": "four times a day",
+    "at_night": "every night",
+    "every_other_day": "every other day",
+    "alternate_days": "every other day",
+    "weekly": "once a week",
+    # neither entered nor read from the dose: placed once, so the clinician is told
+    "as_prescribed": "frequency not entered, placed once a day",
+}
 ALERT_KINDS: dict[str, str] = {
     "contraindication": "Contraindication",
     "interaction": "Interaction",
@@ -54,6 +80,23 @@ ALERT_KINDS: dict[str, str] = {
     "lab": "Laboratory",
     "unrecognized": "Not recognised",
 }
+
+
+def frequency_words(frequency: str) -> str:
+    """'every_other_day' -> 'every other day'; text it does not know is printed as given."""
+    return FREQUENCY_WORDS.get(frequency, frequency.replace("_", " "))
+
+
+def food_words(with_food: bool | None) -> str | None:
+    """'with food', 'on an empty stomach', or None when food does not matter."""
+    if with_food is None:
+        return None
+    return "with food" if with_food else "on an empty stomach"
+
+
+def evidence_legend() -> str:
+    """One sentence naming every evidence tag in the words evidence_text gives it."""
+    return "Evidence tags: " + "; ".join(EVIDENCE_LABELS.values()) + "."
 
 
 def evidence_text(tag: str | None) -> str:

@@ -230,6 +230,26 @@ def build() -> None:
          "labs[0].date:")  # fmt: skip
     case("lab_date_impossible.json", put("labs.0.date", "2026-02-30"), "30 February",
          "labs[0].date:")  # fmt: skip
+    case("lab_date_unix_text.json", put("labs.0.date", "1700000000"), "a Unix time as text",
+         "labs[0].date:", "YYYY-MM-DD")  # fmt: skip
+    case("lab_date_zero_text.json", put("labs.0.date", "0"), "the date '0'",
+         "labs[0].date:", "YYYY-MM-DD")  # fmt: skip
+    case("lab_date_with_time.json", put("labs.0.date", "2026-11-02T08:30"), "a date with a time",
+         "labs[0].date:", "YYYY-MM-DD")  # fmt: skip
+    case("lab_date_with_zone.json", put("labs.0.date", "2026-11-02 00:00:00Z"),
+         "a date with a time zone", "labs[0].date:", "YYYY-MM-DD")  # fmt: skip
+    case("lab_date_unpadded.json", put("labs.0.date", "2026-1-5"), "an unpadded date",
+         "labs[0].date:", "YYYY-MM-DD")  # fmt: skip
+    case("lab_same_date_two_values.json", put("labs.1", {"analyte": "ferritin", "value": 45,
+         "unit": "ng/mL", "date": "2026-11-02"}), "two ferritins on one date",
+         "labs[1]: ferritin on 2026-11-02 twice with different values",
+         "labs[0] 38 ng/mL", "labs[1] 45 ng/mL")  # fmt: skip
+    case("lab_dated_and_undated.json", put("labs.1", {"analyte": "ferritin", "value": 45,
+         "unit": "ng/mL"}), "a dated and an undated ferritin",
+         "labs[1].date: ferritin has dated and undated results")  # fmt: skip
+    case("creatinine_umol_value_in_mg_dl.json", put("labs.2", {"analyte": "creatinine",
+         "value": 80, "unit": "mg/dL"}), "creatinine 80 labelled mg/dL (it was µmol/L)",
+         "labs[2].value:", "it fits µmol/L: a likely unit mix-up")  # fmt: skip
     # --- out-of-range numbers -----------------------------------------------------------
     case("age_negative.json", put("patient.age_years", -1), "age -1",
          "patient.age_years: Input should be greater than or equal to 0")  # fmt: skip
@@ -271,7 +291,7 @@ def build() -> None:
          "labs[0].unit: Input should be a valid string")  # fmt: skip
     case("hemoglobin_g_per_l_value_in_g_per_dl.json", put("labs.2", {"analyte": "hemoglobin",
          "value": 130, "unit": "g/dL"}), "hemoglobin 130 labelled g/dL (it was g/L)",
-         "labs[2].value:", "not a possible hemoglobin value")  # fmt: skip
+         "labs[2].value:", "not a possible hemoglobin value", "it fits g/L")  # fmt: skip
     # --- unknown ids and extra fields -----------------------------------------------------
     case("unknown_analyte.json", put("labs.1.analyte", "sodium"), "an analyte rlsdesk lacks",
          "labs[1].analyte: 'sodium' is not an analyte")  # fmt: skip

@@ -28,12 +28,20 @@ class Out(BaseModel):
 
 
 class Basis(Out):
-    """One input that fired a rule: as entered, as converted, and the threshold it met."""
+    """One input of a rule: as entered, as converted, and the threshold it was compared with."""
 
     input: str
     entered: str
     canonical: str | None = None
     threshold: str | None = None
+    met: bool = True  # extension: False when the input was compared and does not meet it
+
+    @property
+    def comparison_words(self) -> str | None:
+        """'meets TSAT < 20%' or 'does not meet TSAT < 20%': the same words everywhere."""
+        if not self.threshold:
+            return None
+        return f"{'meets' if self.met else 'does not meet'} {self.threshold}"
 
 
 class KnowledgeBaseStamp(Out):
@@ -87,6 +95,11 @@ class MedicationResult(Out):
     dose_check: DoseCheck | None = None  # extension
 
 
+# What the plan says to do with an agent (extension): derived by the engine from the decision,
+# whether the patient takes it, and the rule (a deferred start), never by a display layer.
+PlanAction = Literal["start", "continue", "stop", "avoid", "defer"]
+
+
 class Decision(Out):
     agent: str
     decision: DecisionValue
@@ -99,6 +112,13 @@ class Decision(Out):
     basis: list[Basis] = []  # extension
     timing: list[str] = []  # extension: separation from named medications and supplements
     taking: bool = False  # extension: the patient already takes it
+    # extension: the rationale's sentences after the rule and its inputs (the rule's notes, the
+    # safety effects applied, "already takes it"), so a reader need not take the text apart
+    notes: list[str] = []
+    # 2026-11 extension (rlsdesk): codes of the alerts whose safety effect made the decision
+    # avoid (or caution); an avoided agent's alerts have tier "info" and are shown here
+    reasons: list[str] = []
+    action: PlanAction | None = None  # extension: None when not indicated
 
 
 class SeparationOut(Out):
@@ -150,6 +170,23 @@ class TestToOrder(Out):
     reason: str
     label: str | None = None  # extension
     references: list[str] = []  # extension
+    evidence: Evidence | None = None  # extension: the ordering rule's evidence tag
+    basis: list[Basis] = []  # extension: the inputs that made the rule order it
+
+
+GuidanceKind = Literal["monitoring", "lifestyle", "red_flag"]
+
+
+class GuidanceItem(Out):
+    """Extension: one monitoring, lifestyle or red-flag line with what it rests on; its
+    ``text`` is the same line as in ``monitoring``/``lifestyle``/``red_flags``."""
+
+    id: str  # knowledge-base id, or "rule.<rule key>" for a decision's monitoring line
+    kind: GuidanceKind
+    text: str
+    evidence: Evidence | None = None
+    references: list[str] = []
+    basis: list[Basis] = []
 
 
 class Assessment(Out):
@@ -169,6 +206,7 @@ class Assessment(Out):
     condition_labels: list[str] = []  # extension
     schedule: list[ScheduleSlot] = []  # 2026-11 extension
     schedule_conflicts: list[ScheduleConflict] = []  # 2026-11 extension
+    guidance: list[GuidanceItem] = []  # extension: the three text lists above, structured
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,17 +27,27 @@ from pydantic import (
 )
 
 from rlsdesk.domain.units import UnitError, to_canonical
+from rlsdesk.fileio import read_regular_file
 from rlsdesk.knowledge import KnowledgeBase
+from rlsdesk.knowledge.schema import Analyte, DoseFrequency
 
 CASE_FORMAT = "rlsdesk-case/1"
 MAX_CASE_BYTES = 2_000_000
 MAX_TEXT = 200
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _iso_date_text(value: object) -> object:
-    # JSON has no date type: only the "YYYY-MM-DD" text is a date (never a number).
-    if not isinstance(value, str):
-        raise ValueError("must be a date written as YYYY-MM-DD")
+    # JSON has no date type: only the "YYYY-MM-DD" text is a date. A number (a Unix time),
+    # "0", "2026-1-5", a time or a time zone would each be read as some date by a lax
+    # parser, and the date decides which of two results counts.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        shown = "a number" if isinstance(value, int | float) else "not text"
+        if isinstance(value, str):  # at most a date's length echoed back, never a huge string
+            shown = repr(value[:25]) + ("…" if len(value) > 25 else "")
+        raise ValueError(f"must be a date written as YYYY-MM-DD (got {shown}; no time or zone)")
     return value
 
 
@@ -108,17 +119,6 @@ class LabEntry(CaseModel):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("must be a finite number")
         return value
-
-
-DoseFrequency = Literal[
-    "daily",
-    "twice_daily",
-    "three_times_daily",
-    "four_times_daily",
-    "at_night",
-    "every_other_day",
-    "weekly",
-]
 
 
 class DoseDetail(CaseModel):
@@ -207,10 +207,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_case_file(path: Path) -> bytes:
-    """Read at most one byte more than a case may have, so a huge file or a device such as
-    /dev/zero is refused without being read into memory."""
-    with path.open("rb") as stream:
-        data = stream.read(MAX_CASE_BYTES + 1)
+    """Read at most one byte more than a case may have, so a huge file is refused without
+    being read into memory; only a regular file is read (a FIFO or device raises OSError)."""
+    data = read_regular_file(path, MAX_CASE_BYTES + 1)
     if len(data) > MAX_CASE_BYTES:
         limit = MAX_CASE_BYTES // 1_000_000
         raise CaseInputError([InputProblem("", f"file is larger than {limit} MB: not a case")])
@@ -274,6 +273,7 @@ def semantic_problems(
 ) -> list[InputProblem]:
     problems: list[InputProblem] = []
     today = today or dt.date.today()
+    counted: list[tuple[int, LabEntry, float]] = []  # results with a valid unit and value
     for index, lab in enumerate(case.labs):
         where = f"labs[{index}]"
         analyte = kb.analytes.get(lab.analyte)
@@ -294,13 +294,17 @@ def semantic_problems(
         if lab.value < 0:
             problems.append(InputProblem(f"{where}.value", "must not be negative"))
         elif not low <= canonical <= high:
+            fits = _units_it_fits(analyte, lab.analyte, lab.value, low, high)
+            mix_up = f"; it fits {' or '.join(fits)}: a likely unit mix-up" if fits else ""
             problems.append(
                 InputProblem(
                     f"{where}.value",
                     f"{lab.value:g} {lab.unit} is not a possible {analyte.label.lower()} value "
-                    f"(accepted {plausible.low:g}–{plausible.high:g} {plausible.unit})",
+                    f"(accepted {plausible.low:g}–{plausible.high:g} {plausible.unit}){mix_up}",
                 )
             )
+        else:
+            counted.append((index, lab, canonical))
         if lab.date is not None and not dt.date(1900, 1, 1) <= lab.date <= today:
             problems.append(
                 InputProblem(
@@ -310,6 +314,7 @@ def semantic_problems(
                     else f"{lab.date} is implausibly old",
                 )
             )
+    problems += _repeat_problems(counted, kb)
     for index, condition in enumerate(case.conditions):
         if condition not in kb.conditions:
             problems.append(
@@ -329,3 +334,58 @@ def semantic_problems(
             InputProblem("pregnancy.status", f"{pregnancy.status!r} but patient.sex is 'male'")
         )
     return problems
+
+
+def _units_it_fits(
+    analyte: Analyte, analyte_id: str, value: float, low: float, high: float
+) -> list[str]:
+    """The analyte's other units in which ``value`` would be possible (canonical bounds)."""
+    return [
+        unit
+        for unit in analyte.units
+        if low <= to_canonical(analyte, analyte_id, value, unit) <= high
+    ]
+
+
+def _repeat_problems(
+    counted: list[tuple[int, LabEntry, float]], kb: KnowledgeBase
+) -> list[InputProblem]:
+    """Repeats that would make the choice of the counting result a guess: two different
+    values on one date, and dated beside undated results of one analyte."""
+    problems: list[InputProblem] = []
+    by_analyte: dict[str, list[tuple[int, LabEntry, float]]] = {}
+    for item in counted:
+        by_analyte.setdefault(item[1].analyte, []).append(item)
+    for analyte_id, items in by_analyte.items():
+        label = kb.analytes[analyte_id].label.lower()
+        dated = [item for item in items if item[1].date is not None]
+        if dated and len(dated) < len(items):
+            first_dated = dated[0][0]
+            for index, lab, _ in items:
+                if lab.date is None:
+                    problems.append(
+                        InputProblem(
+                            f"labs[{index}].date",
+                            f"{label} has dated and undated results (labs[{first_dated}] is "
+                            "dated): enter the date of this result, or remove it",
+                        )
+                    )
+        seen: dict[dt.date, tuple[int, LabEntry, float]] = {}
+        for index, lab, canonical in dated:
+            assert lab.date is not None
+            earlier = seen.setdefault(lab.date, (index, lab, canonical))
+            if earlier[0] != index and not _same_value(earlier[2], canonical):
+                problems.append(
+                    InputProblem(
+                        f"labs[{index}]",
+                        f"{label} on {lab.date} twice with different values: "
+                        f"labs[{earlier[0]}] {earlier[1].value:g} {earlier[1].unit} and "
+                        f"labs[{index}] {lab.value:g} {lab.unit}; keep the one that counts",
+                    )
+                )
+    return problems
+
+
+def _same_value(a: float, b: float) -> bool:
+    # The same result typed in two units (38 ng/mL and 38 µg/L) is not a conflict.
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)

@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from rlsdesk.knowledge import manifest as manifest_module
+from rlsdesk.knowledge.boundaries import boundary_problems
+from rlsdesk.knowledge.catalogue_schema import BrandSuffix, Drug, DrugFile, SpellingRule
+from rlsdesk.knowledge.class_audit import ClassAuditFile, class_audit_problems
+from rlsdesk.knowledge.doses_schema import DoseFile, dose_problems
 from rlsdesk.knowledge.names import normalize_name
+from rlsdesk.knowledge.schedule_checks import schedule_problems
+from rlsdesk.knowledge.schedule_schema import ScheduleFile
 from rlsdesk.knowledge.schema import (
     AGENT_IDS,
     Agent,
@@ -21,23 +27,25 @@ from rlsdesk.knowledge.schema import (
     AnalyteFile,
     ConditionFile,
     Contraindication,
-    Drug,
-    DrugFile,
+    EgfrImport,
     Guidance,
     GuidanceFile,
     Interaction,
     IrlsBand,
+    IvDose,
     LabAlert,
     MedicationAlert,
     Reference,
     ReferenceFile,
     Rule,
     RuleFile,
+    RuleNote,
     SafetyFile,
     TestRule,
     Threshold,
     Trigger,
 )
+from rlsdesk.knowledge.thresholds import with_derived_texts
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -84,9 +92,22 @@ class KnowledgeBase:
     drugs: dict[str, Drug]
     class_labels: dict[str, str]
     class_parents: dict[str, tuple[str, ...]]
+    schedule: ScheduleFile = field(repr=False)  # schedule.toml: day anchors, timing, alert policy
     names: dict[str, CatalogueEntry] = field(repr=False)
     # every name as written in the catalogue (generic, brand, alias, agent word): for completion
     terms: tuple[str, ...] = field(default=(), repr=False)
+    egfr_import: EgfrImport | None = None  # analytes.toml [egfr]: eGFR codes for lab import
+    # brand suffixes by (normalised suffix, base kind) and words that name no product
+    suffixes: dict[tuple[str, str], BrandSuffix] = field(default_factory=dict, repr=False)
+    filler_words: frozenset[str] = frozenset()
+    spelling: SpellingRule | None = None
+    ferritin_raising_conditions: tuple[str, ...] = ()
+    iron_overload_conditions: tuple[str, ...] = ()
+    notes: tuple[RuleNote, ...] = ()
+    iv_doses: dict[str, IvDose] = field(default_factory=dict)
+    doses: DoseFile = field(default_factory=DoseFile, repr=False)  # doses.toml (brief 13.1-13.3)
+    # class_audit.toml: each class checked member by member against the WHO ATC index
+    class_audit: ClassAuditFile | None = field(default=None, repr=False)
 
     def threshold(self, key: str) -> Threshold:
         return self.thresholds[key]
@@ -96,17 +117,40 @@ class KnowledgeBase:
 
     def classes_of(self, drug_name: str) -> frozenset[str]:
         """The drug's classes with all their broader classes."""
-        drug = self.drugs.get(drug_name)
-        if drug is None:
-            return frozenset()
-        found: set[str] = set()
-        pending = list(drug.classes)
-        while pending:
-            current = pending.pop()
-            if current not in found:
-                found.add(current)
-                pending.extend(self.class_parents.get(current, ()))
-        return frozenset(found)
+        return self._class_closure.get(drug_name, frozenset())
+
+    @cached_property
+    def _class_closure(self) -> dict[str, frozenset[str]]:
+        # Computed once: the engine asks for a drug's classes for every rule it checks.
+        closure: dict[str, frozenset[str]] = {}
+        for name, drug in self.drugs.items():
+            found: set[str] = set()
+            pending = list(drug.classes)
+            while pending:
+                current = pending.pop()
+                if current not in found:
+                    found.add(current)
+                    pending.extend(self.class_parents.get(current, ()))
+            closure[name] = frozenset(found)
+        return closure
+
+    @cached_property
+    def longest_name_words(self) -> int:
+        """How many words the longest catalogue name has: a typed name is searched up to it."""
+        return max((len(key.split()) for key in self.names), default=1)
+
+    @cached_property
+    def names_by_initial(self) -> dict[str, dict[str, CatalogueEntry]]:
+        """The name index split by first letter: spelling correction keeps the first letter."""
+        split: dict[str, dict[str, CatalogueEntry]] = {}
+        for key, entry in self.names.items():
+            split.setdefault(key[:1], {})[key] = entry
+        return split
+
+    @cached_property
+    def display_terms(self) -> dict[str, str]:
+        """Normalised name -> the name as the catalogue writes it (shown as a suggestion)."""
+        return {normalize_name(term): term for term in self.terms}
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -186,6 +230,9 @@ def load_knowledge_base(folder: Path | None = None) -> KnowledgeBase:
     safety = _read(folder, "safety.toml", SafetyFile, problems)
     guidance = _read(folder, "guidance.toml", GuidanceFile, problems)
     drugs = _read(folder, "drugs.toml", DrugFile, problems)
+    doses = _read(folder, "doses.toml", DoseFile, problems)
+    schedule = _read(folder, "schedule.toml", ScheduleFile, problems)
+    class_audit = _read(folder, "class_audit.toml", ClassAuditFile, problems)
     if (
         problems
         or references is None
@@ -196,10 +243,14 @@ def load_knowledge_base(folder: Path | None = None) -> KnowledgeBase:
         or safety is None
         or guidance is None
         or drugs is None
+        or doses is None
+        or schedule is None
+        or class_audit is None
     ):
         raise KnowledgeBaseError(problems)
 
     names, name_problems = _build_name_index(drugs, agents)
+    thresholds, threshold_problems = with_derived_texts(rules.threshold, analytes.analyte)
     terms = sorted(
         {
             *(t for a in agents.agent.values() for t in a.aliases),
@@ -214,11 +265,12 @@ def load_knowledge_base(folder: Path | None = None) -> KnowledgeBase:
         folder=folder,
         references={ref.id: ref for ref in references.reference},
         analytes=analytes.analyte,
+        egfr_import=analytes.egfr,
         conditions={key: value.label for key, value in conditions.condition.items()},
         inflammatory_conditions=conditions.inflammatory,
         agents=agents.agent,
         irls_bands=rules.irls_bands,
-        thresholds=rules.threshold,
+        thresholds=thresholds,
         rules=rules.rule,
         contraindications=safety.contraindication,
         interactions=safety.interaction,
@@ -231,10 +283,28 @@ def load_knowledge_base(folder: Path | None = None) -> KnowledgeBase:
         drugs={drug.name: drug for drug in drugs.drug},
         class_labels={item.id: item.label for item in drugs.classes},
         class_parents={item.id: item.parents for item in drugs.classes},
+        schedule=schedule,
         names=names,
         terms=tuple(terms),
+        suffixes={(normalize_name(s.suffix), s.base): s for s in drugs.suffix},
+        filler_words=frozenset(normalize_name(w) for w in drugs.filler_words),
+        spelling=drugs.spelling,
+        ferritin_raising_conditions=conditions.ferritin_raising,
+        iron_overload_conditions=conditions.iron_overload,
+        notes=rules.note,
+        iv_doses=rules.iv_dose,
+        doses=doses,
+        class_audit=class_audit,
     )
-    problems = name_problems + _cross_reference_problems(kb, references, drugs)
+    problems = (
+        name_problems
+        + threshold_problems
+        + _cross_reference_problems(kb, references, drugs)
+        + boundary_problems(kb)
+        + dose_problems(kb)
+        + schedule_problems(kb)
+        + class_audit_problems(kb)
+    )
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
@@ -314,9 +384,14 @@ def _cross_reference_problems(
     def trigger(owner: str, when: Trigger | None) -> None:
         if when is None:
             return
-        for condition_id in (*([when.condition] if when.condition else []), *when.any_condition):
+        named = (*([when.condition] if when.condition else []), *when.any_condition)
+        for condition_id in (*named, *when.without_conditions):
             if condition_id not in kb.conditions:
                 problems.append(f"{owner}: unknown condition {condition_id}")
+        for agent_id in when.taking:
+            agent(owner, agent_id)
+        for part in (*when.any_of, *when.all_of):
+            trigger(owner, part)
         if when.lab and when.lab not in kb.analytes:
             problems.append(f"{owner}: unknown analyte {when.lab}")
         elif when.lab and when.unit:
@@ -329,9 +404,16 @@ def _cross_reference_problems(
         problems.append(f"agents.toml: the agents must be exactly {', '.join(AGENT_IDS)}")
     for agent_id, agent_entry in kb.agents.items():
         refs(f"agents.toml: agent.{agent_id}", agent_entry.upper_limit_references)
+    if kb.egfr_import is not None:
+        refs("analytes.toml: egfr", kb.egfr_import.loinc_references)
     for analyte_id, analyte in kb.analytes.items():
         owner = f"analytes.toml: analyte.{analyte_id}"
         refs(owner, analyte.range_references)
+        refs(owner, analyte.loinc_references)
+        for key in analyte.trend_thresholds:
+            drawn = kb.thresholds.get(key)
+            if drawn is None or drawn.analyte != analyte_id:
+                problems.append(f"{owner}: trend threshold {key} is not a {analyte_id} threshold")
         analyte_unit(owner, analyte_id, analyte.si_unit)
         for bound in (
             analyte.plausible,
@@ -341,9 +423,14 @@ def _cross_reference_problems(
         ):
             if bound is not None:
                 analyte_unit(owner, analyte_id, bound.unit)
-    for condition_id in kb.inflammatory_conditions:
-        if condition_id not in kb.conditions:
-            problems.append(f"conditions.toml: unknown inflammatory condition {condition_id}")
+    for group, members in (
+        ("inflammatory", kb.inflammatory_conditions),
+        ("ferritin_raising", kb.ferritin_raising_conditions),
+        ("iron_overload", kb.iron_overload_conditions),
+    ):
+        for condition_id in members:
+            if condition_id not in kb.conditions:
+                problems.append(f"conditions.toml: unknown {group} condition {condition_id}")
     for key, threshold in kb.thresholds.items():
         owner = f"rules.toml: threshold.{key}"
         refs(owner, threshold.references)
@@ -351,10 +438,28 @@ def _cross_reference_problems(
     for key, rule in kb.rules.items():
         owner = f"rules.toml: rule.{key}"
         refs(owner, rule.references)
+        for line in rule.monitoring:
+            if not isinstance(line, str):
+                refs(f"{owner}.monitoring", line.references)
         agent(owner, rule.agent)
         for order in rule.orders:
             if order.analyte not in kb.analytes and order.analyte not in EXTRA_TESTS:
                 problems.append(f"{owner}: unknown test {order.analyte}")
+            trigger(owner, order.when)
+        for when in rule.when_any:
+            trigger(owner, when)
+        problems.extend(
+            f"{owner}: unknown iv_dose {key}" for key in rule.iv_doses if key not in kb.iv_doses
+        )
+    for note in kb.notes:
+        owner = f"rules.toml: note {note.id}"
+        refs(owner, note.references)
+        agent(owner, note.agent)
+        trigger(owner, note.when)
+        problems.extend(f"{owner}: unknown rule {key}" for key in note.rules if key not in kb.rules)
+    for key, iv_dose in kb.iv_doses.items():
+        refs(f"rules.toml: iv_dose.{key}", iv_dose.references)
+        trigger(f"rules.toml: iv_dose.{key}", iv_dose.when)
     ids: set[str] = set()
     all_rules = (
         *kb.contraindications,
@@ -362,6 +467,10 @@ def _cross_reference_problems(
         *kb.medication_alerts,
         *kb.lab_alerts,
         *kb.test_rules,
+        *kb.notes,
+        *kb.lifestyle,
+        *kb.red_flags,
+        *kb.monitoring,
     )
     for cited in all_rules:
         rule_id = getattr(cited, "id", "")
@@ -378,7 +487,7 @@ def _cross_reference_problems(
         refs(owner, inter.references)
         for agent_id in inter.agents:
             agent(owner, agent_id)
-        drug_side(owner, (*inter.drugs, *inter.unless_drugs), inter.classes)
+        drug_side(owner, (*inter.drugs, *inter.unless_drugs, *inter.with_drugs), inter.classes)
     for alert in kb.medication_alerts:
         owner = f"safety.toml: medication_alert {alert.id}"
         refs(owner, alert.references)
@@ -396,6 +505,8 @@ def _cross_reference_problems(
         for analyte_id in test.analytes:
             if analyte_id not in kb.analytes and analyte_id not in EXTRA_TESTS:
                 problems.append(f"{owner}: unknown test {analyte_id}")
+        for agent_id in test.agents:
+            agent(owner, agent_id)
     for section, items in (
         ("lifestyle", kb.lifestyle),
         ("red_flag", kb.red_flags),
@@ -413,11 +524,16 @@ def _cross_reference_problems(
         drug_side(f"drugs.toml: class {drug_class.id}", (), drug_class.parents)
     for combo in drugs.combination:
         drug_side(f"drugs.toml: combination {combo.name}", combo.ingredients, ())
+    for suffix in drugs.suffix:
+        owner = f"drugs.toml: suffix {suffix.suffix}"
+        drug_side(owner, suffix.ingredients, ())
+        if normalize_name(suffix.suffix) in kb.names:
+            problems.append(f"{owner}: is also a catalogue name, so it would never be read")
     return problems
 
 
 # Facts the engine derives from a case, usable in triggers.
-KNOWN_FINDINGS = frozenset({"iron_overload", "inflammation", "ckd"})
+KNOWN_FINDINGS = frozenset({"iron_overload", "inflammation", "ckd", "ferritin_unreliable"})
 
 # Tests a rule may order that are not case analytes (they are never inputs).
 EXTRA_TESTS = {

@@ -6,6 +6,10 @@ Public API (the CLI and the GUI use exactly this)::
     pdf = build_sheet(assessment, options)          # bytes
     pdf = write_sheet(path, assessment, options)    # atomic write, returns the bytes
 
+Page 1 is the summary the clinician signs; the appendix (the basis of every item) follows
+on a new page unless ``SheetOptions.summary_only``. Interruptive alerts not named in
+``SheetOptions.acknowledgements`` print as NOT ACKNOWLEDGED.
+
 ``SheetOptions.references`` maps reference ids to full citations; the assessment carries
 ids only, and this package never reads the knowledge base itself, so the caller passes the
 texts in (``with_knowledge_base`` fills them, with agent and analyte labels and the

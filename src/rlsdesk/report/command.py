@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rlsdesk.audit import record_sheet
+from rlsdesk.audit import audited_write
 from rlsdesk.domain.case import Case, CaseInputError, InputProblem
 from rlsdesk.domain.engine import assess
-from rlsdesk.fileio import write_atomic
+from rlsdesk.report.acknowledge import audit_entries, parse_acknowledgements
 from rlsdesk.report.knowledge_texts import with_knowledge_base
 from rlsdesk.report.sheet import SheetOptions, build_sheet
 from rlsdesk.settings import load_settings
@@ -41,18 +41,21 @@ def run_sheet(
         clinic_address=_chosen(args.clinic_address, settings.clinic_address),
         clinician=_chosen(args.clinician, settings.clinician),
         reproducible=args.reproducible,
+        summary_only=args.summary_only,
+        acknowledgements=parse_acknowledgements(args.acknowledge, assessment),
     )
     pdf = build_sheet(assessment, with_knowledge_base(options, kb))
+    logged = audit_entries(assessment, options.acknowledgements)
     output = Path(args.output)
     # Only the write is the user's input problem; a failed build (a missing font, say) is an
     # internal error and must not be reported as an unwritable path.
+    # audited_write records the row before the file appears: no sheet without its audit row.
     try:
-        write_atomic(output, pdf)
+        warning = audited_write(output, pdf, assessment, "export", options.clinician, logged)
     except OSError as error:
         reason = error.strerror or error.__class__.__name__
         problem = InputProblem("output", f"{output}: cannot write the sheet ({reason})")
         raise CaseInputError([problem]) from None
-    warning = record_sheet(assessment, pdf, action="export", clinician=options.clinician)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     print(output)

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from rlsdesk.audit import Acknowledgement
-from rlsdesk.domain.assessment import Assessment
+from rlsdesk.decision_reasons import reason_alerts, shown_alerts
+from rlsdesk.domain.assessment import Alert, Assessment, Decision
 from rlsdesk.report.citations import ReferenceNumbers
 from rlsdesk.report.options import SheetOptions
 from rlsdesk.report.styles import Styles
@@ -34,6 +35,13 @@ class SheetContext:
 
     def acknowledgements_for(self, alert_code: str) -> list[Acknowledgement]:
         return [a for a in self.options.acknowledgements if a.alert_code == alert_code]
+
+    def shown_alerts(self) -> list[Alert]:
+        """The alerts page 1 shows: interruptive first, then the alert tier, each by severity."""
+        return shown_alerts(self.assessment)
+
+    def reasons_for(self, decision: Decision) -> list[Alert]:
+        return reason_alerts(self.assessment, decision)
 
     def patient_line(self) -> str:
         """'Jane Example · MRN-0001', for the footer and the handout."""

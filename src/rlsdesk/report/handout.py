@@ -12,10 +12,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from rlsdesk.domain.assessment import Decision
-from rlsdesk.report.alerts import MEDICATION_REVIEW_KINDS, medication_involved
-from rlsdesk.report.citations import plain_language
 from rlsdesk.report.context import SheetContext
+from rlsdesk.report.medications import MEDICATION_REVIEW_KINDS, medication_involved
 from rlsdesk.report.text import bold, escape, markup, para
+from rlsdesk.schedule_words import conflict_words, patient_slot_words
 
 HOURS = re.compile(r"\b(\d+)\s?h\b")
 PROBLEM_WORDS = {
@@ -29,10 +29,8 @@ def _spell_hours(text: str) -> str:
     return HOURS.sub(lambda m: f"{m[1]} hour" + ("" if m[1] == "1" else "s"), text)
 
 
-def _what_to_take(
-    context: SheetContext, decision: Decision, already_said: set[str]
-) -> list[Flowable]:
-    """One bullet per supplement, with each timing rule said once (under its first agent)."""
+def _what_to_take(context: SheetContext, decision: Decision) -> Flowable:
+    """One bullet per supplement: what it is and how to take it, in plain words."""
     style = context.styles.handout_bullet
     label = context.agent_label(decision.agent)
     if decision.route == "iv":
@@ -45,18 +43,24 @@ def _what_to_take(
         advice = f"Take only the amount your clinician writes down. {advice}"
     if decision.taking:
         advice = f"You already take this. {advice}"
-    flowables: list[Flowable] = [
-        markup(f"{bold(label)}: {escape(_spell_hours(plain_language(advice)))}", style, bullet="•")
+    return markup(f"{bold(label)}: {escape(_spell_hours(advice))}", style, bullet="•")
+
+
+def _your_day(context: SheetContext, taking: list[Decision]) -> list[Flowable]:
+    """The daily schedule as the patient reads it: '8:00, with food: calcium; vitamin D'."""
+    assessment = context.assessment
+    bullet = context.styles.handout_bullet
+    lines = [patient_slot_words(slot) for slot in assessment.schedule]
+    lines += [conflict_words(c) + " Ask your clinician." for c in assessment.schedule_conflicts]
+    if not lines:
+        # No computed schedule: the separation rules of each supplement, each said once.
+        lines = list(dict.fromkeys(t for d in taking for t in d.timing))
+    if not lines:
+        return []
+    return [
+        para("Your day", context.styles.handout_heading),
+        *[para(_spell_hours(line), bullet, bullet="•") for line in lines],
     ]
-    for timing in decision.timing:
-        text = _spell_hours(plain_language(timing))
-        if text in already_said:
-            continue
-        already_said.add(text)
-        flowables.append(
-            markup(f"<b>When:</b> {escape(text)}", context.styles.handout_sub_bullet, bullet="–")
-        )
-    return flowables
 
 
 def handout(context: SheetContext) -> list[Flowable]:
@@ -80,20 +84,33 @@ def handout(context: SheetContext) -> list[Flowable]:
         ),
         para("What to take", heading),
     ]
-    taking = [d for d in assessment.decisions if d.decision in ("recommend", "caution", "consider")]
+    taking = [d for d in assessment.decisions if d.action in ("start", "continue")]
     if taking:
-        already_said: set[str] = set()
-        for decision in taking:
-            flowables += _what_to_take(context, decision, already_said)
+        flowables += [_what_to_take(context, decision) for decision in taking]
     else:
         flowables.append(para("No supplements are needed for now.", body))
+    flowables += [
+        markup(
+            f"{bold(context.agent_label(d.agent))}: not to be started yet. Your clinician will "
+            "plan it with you.",
+            bullet,
+            bullet="•",
+        )
+        for d in assessment.decisions
+        if d.action == "defer"
+    ]
+    flowables += _your_day(context, taking)
 
     flowables.append(para("What to avoid", heading))
     avoid_lines = [
-        f"{bold(context.agent_label(d.agent))}: please do not take this unless your clinician "
-        "tells you to."
+        f"{bold(context.agent_label(d.agent))}: "
+        + (
+            "please stop taking this, as agreed with your clinician."
+            if d.action == "stop"
+            else "please do not take this unless your clinician tells you to."
+        )
         for d in assessment.decisions
-        if d.decision == "avoid"
+        if d.action in ("stop", "avoid")
     ]
     for alert in assessment.alerts:
         if alert.kind in MEDICATION_REVIEW_KINDS:

@@ -7,8 +7,10 @@ whichever front end produced it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
+from rlsdesk.labimport.trend import trends
 from rlsdesk.report.options import SheetOptions
 
 if TYPE_CHECKING:
@@ -22,4 +24,5 @@ def with_knowledge_base(options: SheetOptions, kb: KnowledgeBase) -> SheetOption
         agent_labels={agent_id: agent.label for agent_id, agent in kb.agents.items()},
         analyte_labels={key: analyte.label for key, analyte in kb.analytes.items()},
         patient_advice={agent_id: agent.patient_advice for agent_id, agent in kb.agents.items()},
+        trends_of=functools.partial(trends, kb=kb),
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rlsdesk.audit import Acknowledgement
+
+if TYPE_CHECKING:
+    from rlsdesk.domain.case import LabEntry
+    from rlsdesk.labimport.trend import Trend
 
 # Reproducible sheets must not carry the build time, or two builds of one case would differ.
 REPRODUCIBLE_TIME = dt.datetime(2000, 1, 1, 0, 0)
@@ -25,6 +29,7 @@ class SheetOptions:
 
     page_size: Literal["a4", "letter"] = "a4"
     handout: bool = False
+    summary_only: bool = False  # page 1 (the signed summary) without the appendix
     clinic_name: str = ""
     clinic_address: str = ""
     clinician: str = ""
@@ -39,6 +44,10 @@ class SheetOptions:
     agent_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
     analyte_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
     patient_advice: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # labs -> their trends (analyte id -> Trend), bound to the knowledge base's thresholds
+    trends_of: Callable[[Iterable[LabEntry]], Mapping[str, Trend]] | None = field(
+        default=None, hash=False, compare=False
+    )
 
     def timestamp(self) -> dt.datetime:
         if self.generated_at is not None:

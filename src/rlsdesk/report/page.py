@@ -94,5 +94,10 @@ def render(story: list[Any], page_size: str, footer: Footer, reproducible: bool)
     return buffer.getvalue()
 
 
+# SimpleDocTemplate's frame keeps 6 points of padding on each side inside the margins.
+FRAME_PADDING = 6.0
+
+
 def frame_width(page_size: str) -> float:
-    return float(PAGE_SIZES[page_size][0]) - 2 * MARGIN
+    """The width text and tables may use: a table this wide never runs past the frame."""
+    return float(PAGE_SIZES[page_size][0]) - 2 * MARGIN - 2 * FRAME_PADDING

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, Table
 
 from rlsdesk.report.context import SheetContext
 from rlsdesk.report.styles import ACCENT, SHADE_LIGHT, grid_style
 from rlsdesk.report.text import bold, escape, markup, para
+from rlsdesk.report.trends import trend_sentences
 
 PREGNANCY_WORDS = {
     "not_pregnant": "Not pregnant",
@@ -31,43 +31,27 @@ def header(context: SheetContext) -> list[Flowable]:
         f"Generated {escape(context.generated_text)}",
         f"Clinician: {bold(options.clinician) if options.clinician else '____________________'}",
     ]
-    table = Table(
-        [
-            [
-                markup("<br/>".join(clinic_lines), styles.body),
-                markup("<br/>".join(who), styles.right),
-            ]
-        ],
-        colWidths=[context.width * 0.6, context.width * 0.4],
-        style=grid_style(header=False, rules=False),
-    )
-    return [
-        table,
-        Spacer(1, 2 * mm),
+    title = [
         para("Supplement recommendation sheet", styles.title),
         para(
             "Restless legs syndrome and nocturnal leg cramps · decision support for the "
             "treating clinician",
             styles.muted,
         ),
-        HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=3, spaceAfter=5),
+    ]
+    table = Table(
+        [[title, markup("<br/>".join(clinic_lines + who), styles.right)]],
+        colWidths=[context.width * 0.7, context.width * 0.3],
+        style=grid_style(header=False, rules=False),
+    )
+    return [
+        table,
+        HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=1, spaceAfter=3),
     ]
 
 
-def patient_block(context: SheetContext) -> list[Flowable]:
-    assessment = context.assessment
-    case = assessment.case
-    patient, presentation = case.patient, case.presentation
-    styles = context.styles
-
-    def cell(text: str) -> Paragraph:
-        return para(text, styles.body)
-
-    def label(text: str) -> Paragraph:
-        return para(text, styles.label)
-
-    sex_age = f"{patient.age_years} years, {patient.sex}"
-    weight = f"{patient.weight_kg:g} kg" if patient.weight_kg is not None else "not given"
+def _presenting(context: SheetContext) -> str:
+    presentation = context.assessment.case.presentation
     presenting = [
         name
         for name, present in (
@@ -78,16 +62,36 @@ def patient_block(context: SheetContext) -> list[Flowable]:
     ]
     if presentation.oral_iron_failed:
         presenting.append("oral iron trial failed or not tolerated")
+    return "; ".join(presenting) or "neither RLS nor cramps"
+
+
+def patient_block(context: SheetContext) -> list[Flowable]:
+    assessment = context.assessment
+    patient = assessment.case.patient
+    styles = context.styles
+
+    def cell(text: str) -> Paragraph:
+        return para(text, styles.small)
+
+    def label(text: str) -> Paragraph:
+        return para(text, styles.label)
+
+    weight = f", {patient.weight_kg:g} kg" if patient.weight_kg is not None else ""
+    trends = trend_sentences(context)
     rows = [
         [
             label("Patient"),
-            markup(bold(patient.name or "Unnamed patient"), styles.body),
+            markup(bold(patient.name or "Unnamed patient"), styles.small),
             label("Identifier"),
             cell(patient.identifier or "none"),
         ],
-        [label("Age, sex"), cell(sex_age), label("Weight"), cell(weight)],
-        [label("Pregnancy"), cell(_pregnancy(context)), label("IRLS"), cell(_irls(context))],
-        [label("Presenting with"), cell("; ".join(presenting) or "neither RLS nor cramps"), "", ""],
+        [
+            label("Age, sex"),
+            cell(f"{patient.age_years} years, {patient.sex}{weight}"),
+            label("Pregnancy"),
+            cell(_pregnancy(context)),
+        ],
+        [label("Presenting"), cell(_presenting(context)), label("IRLS"), cell(_irls(context))],
         [label("Kidney"), cell(_kidney(context)), "", ""],
         [
             label("Conditions"),
@@ -95,18 +99,21 @@ def patient_block(context: SheetContext) -> list[Flowable]:
             "",
             "",
         ],
+        *([[label("Trend"), cell("; ".join(trends)), "", ""]] if trends else []),
     ]
     width = context.width
     table = Table(
         rows,
-        colWidths=[width * 0.15, width * 0.4, width * 0.13, width * 0.32],
+        colWidths=[width * 0.13, width * 0.45, width * 0.12, width * 0.3],
         style=grid_style(
             header=False,
             extra=[
                 ("BACKGROUND", (0, 0), (-1, -1), SHADE_LIGHT),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("SPAN", (1, 3), (3, 3)),
                 ("SPAN", (1, 4), (3, 4)),
-                ("SPAN", (1, 5), (3, 5)),
+                *([("SPAN", (1, 5), (3, 5))] if trends else []),
             ],
         ),
     )

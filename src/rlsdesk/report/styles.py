@@ -1,7 +1,8 @@
 """Type, colour and table styles: restrained, and readable when printed in greyscale.
 
 Colour only ever repeats what a word or symbol already says (severity, flags, decisions),
-so a black-and-white copy of the sheet carries the same information.
+so a black-and-white copy of the sheet carries the same information. The words, symbols
+and colours themselves are rlsdesk.vocabulary's, shared with the app and the text note.
 """
 
 from __future__ import annotations
@@ -17,51 +18,31 @@ from reportlab.lib.units import mm
 from reportlab.platypus import TableStyle
 
 from rlsdesk.report.fonts import BOLD, REGULAR
+from rlsdesk.report.text import escape
+from rlsdesk.vocabulary import Look
 
 INK = colors.HexColor("#1b1f24")
-MUTED = colors.HexColor("#5b6470")
+MUTED_HEX = "#5b6470"
+MUTED = colors.HexColor(MUTED_HEX)
 ACCENT = colors.HexColor("#1f3a5f")
 RULE = colors.HexColor("#c5cbd3")
 SHADE = colors.HexColor("#eef1f5")
 SHADE_LIGHT = colors.HexColor("#f7f8fa")
 
-MARGIN: float = 16 * mm
-FOOTER_HEIGHT: float = 12 * mm
+MARGIN: float = 12 * mm
+FOOTER_HEIGHT: float = 10 * mm
 
-# Symbols were checked against DejaVu Sans (tests/test_report_fonts.py): ⛔ is not in it,
-# so "contraindicated" uses the heavy cross, which is.
-SEVERITY_LABELS = {
-    "contraindicated": "✖ CONTRAINDICATED",
-    "major": "▲ MAJOR",
-    "moderate": "◆ MODERATE",
-    "minor": "● MINOR",
-    "info": "ℹ INFO",
-}
-SEVERITY_COLOURS = {
-    "contraindicated": colors.HexColor("#9b1c1c"),
-    "major": colors.HexColor("#a5400c"),
-    "moderate": colors.HexColor("#7a5a00"),
-    "minor": colors.HexColor("#2f557f"),
-    "info": MUTED,
-}
-SEVERITY_TINTS = {
-    "contraindicated": colors.HexColor("#fbeaea"),
-    "major": colors.HexColor("#fcefe6"),
-    "moderate": colors.HexColor("#fbf5e3"),
-    "minor": colors.HexColor("#ebf1f8"),
-    "info": SHADE_LIGHT,
-}
-DECISION_LABELS = {
-    "recommend": "RECOMMEND",
-    "consider": "CONSIDER",
-    "caution": "CAUTION",
-    "avoid": "AVOID",
-    "not_indicated": "not indicated",
-}
-EVIDENCE_LEGEND = (
-    "Evidence tags: V verified against the primary source; S secondary source only; "
-    "U unverified; editorial: a grading or rule set by the knowledge base authors."
-)
+
+def tint(look: Look) -> colors.Color:
+    """The light background of a row of this kind (rlsdesk.vocabulary)."""
+    return colors.HexColor(look.tint)
+
+
+def looked(look: Look, strong: bool = True) -> str:
+    """'✖ CONTRAINDICATED' as markup in its colour: the word and symbol carry the meaning."""
+    text = escape(look.label)
+    inner = f"<b>{text}</b>" if strong else text
+    return f'<font color="{look.colour}">{inner}</font>'
 
 
 def _style(name: str, **overrides: Any) -> ParagraphStyle:
@@ -87,6 +68,7 @@ class Styles:
     muted: ParagraphStyle
     label: ParagraphStyle
     bullet: ParagraphStyle
+    small_bullet: ParagraphStyle
     right: ParagraphStyle
     handout_title: ParagraphStyle
     handout_heading: ParagraphStyle
@@ -102,18 +84,21 @@ def make_styles() -> Styles:
         heading=_style(
             "heading",
             fontName=BOLD,
-            fontSize=10.5,
-            leading=13,
+            fontSize=10,
+            leading=12,
             textColor=ACCENT,
-            spaceBefore=9,
-            spaceAfter=3,
+            spaceBefore=6,
+            spaceAfter=2,
         ),
         subheading=_style("subheading", fontName=BOLD, fontSize=8.5, leading=11, spaceBefore=4),
         body=_style("body"),
-        small=_style("small", fontSize=7.5, leading=9.5),
+        small=_style("small", fontSize=7.5, leading=9),
         muted=_style("muted", fontSize=7.5, leading=9.5, textColor=MUTED),
         label=_style("label", fontSize=7.5, leading=10, textColor=MUTED),
         bullet=_style("bullet", leftIndent=9, bulletIndent=1, spaceAfter=1.5),
+        small_bullet=_style(
+            "small_bullet", fontSize=7.5, leading=9.5, leftIndent=8, bulletIndent=0, spaceAfter=1.5
+        ),
         right=_style("right", fontSize=8, leading=10.5, alignment=TA_RIGHT),
         handout_title=_style(
             "handout_title", fontName=BOLD, fontSize=17, leading=21, textColor=ACCENT
@@ -153,8 +138,8 @@ def grid_style(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
     if rules:
         commands.append(("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE))

@@ -13,12 +13,23 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
+from rlsdesk.domain.case import printable
+
 # A heading starts a new page rather than sit alone at the foot of one.
-HEADING_ROOM = 28 * mm
+HEADING_ROOM = 20 * mm
+
+
+def visible(text: str) -> str:
+    """Line breaks and tabs as spaces, other control characters as escapes (``\\x1b``):
+    a name can neither break a table row's layout nor hide text on the page."""
+    return "".join(
+        " " if char in "\t\n\r" else printable(char) if not char.isprintable() else char
+        for char in text
+    )
 
 
 def escape(text: str) -> str:
-    return _escape_xml(text)
+    return _escape_xml(visible(text))
 
 
 def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:

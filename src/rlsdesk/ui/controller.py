@@ -11,14 +11,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from rlsdesk.domain.case import Case, CaseInputError, load_case_bytes, parse_case
+from rlsdesk.domain.case import (
+    Case,
+    CaseInputError,
+    load_case_bytes,
+    parse_case,
+    read_case_file,
+)
 from rlsdesk.fileio import write_text_atomic
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.logs import set_patient_context
+from rlsdesk.session.formstate import FormState, from_case, to_raw
 from rlsdesk.ui.dialogs import Dialogs
 from rlsdesk.ui.drafts import DraftStore, forget
 from rlsdesk.ui.form import CaseForm
-from rlsdesk.ui.formstate import FormState, from_case, to_raw
 from rlsdesk.ui.recent import RecentFiles
 
 AUTOSAVE_INTERVAL_MS = 30_000
@@ -27,6 +33,7 @@ AUTOSAVE_AFTER_EDIT_MS = 700
 
 class CaseController(QObject):
     status_changed = Signal()  # path or unsaved state changed: retitle the window
+    case_loaded = Signal()  # the form now holds another case (new, opened, restored)
 
     def __init__(
         self,
@@ -78,6 +85,7 @@ class CaseController(QObject):
         self._dirty = False
         self.form.set_state(state)  # emits changed: recomputes dirty, schedules the draft
         self.status_changed.emit()
+        self.case_loaded.emit()
 
     def display_name(self) -> str:
         return self.path.name if self.path else "New case"
@@ -107,9 +115,12 @@ class CaseController(QObject):
         return True
 
     def read_case(self, path: Path) -> Case | None:
-        """The case in ``path``, or None after showing every problem (one per line)."""
+        """The case in ``path``, or None after showing every problem (one per line).
+
+        The command line's bounded reader: regular files only, at most the case size limit,
+        so a device such as /dev/zero or a FIFO is refused instead of read forever."""
         try:
-            return load_case_bytes(path.read_bytes(), self.kb)
+            return load_case_bytes(read_case_file(path), self.kb)
         except OSError as error:
             self.dialogs.show_problems(
                 f"Could not open {path.name}", [error.strerror or str(error)]

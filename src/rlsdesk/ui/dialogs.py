@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from rlsdesk.audit import Acknowledgement
 from rlsdesk.domain.assessment import Alert
+from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.settings import Settings
 
 DiscardChoice = Literal["save", "discard", "cancel"]
@@ -33,6 +34,7 @@ class Dialogs(Protocol):
     def acknowledge(self, alerts: Sequence[Alert]) -> list[Acknowledgement] | None: ...
     def offer_draft(self, description: str) -> bool: ...
     def edit_settings(self, settings: Settings) -> Settings | None: ...
+    def show_about(self, kb: KnowledgeBase) -> None: ...
 
 
 class QtDialogs:
@@ -109,3 +111,8 @@ class QtDialogs:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.settings()
+
+    def show_about(self, kb: KnowledgeBase) -> None:
+        from rlsdesk.ui.about import AboutDialog
+
+        AboutDialog(kb, self.parent).exec()

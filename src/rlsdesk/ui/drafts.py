@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 
 from rlsdesk.fileio import write_text_atomic
-from rlsdesk.ui.formstate import FormState
+from rlsdesk.session.formstate import FormState
 
 DRAFT_FORMAT = "rlsdesk-draft/1"
 

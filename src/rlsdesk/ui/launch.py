@@ -16,7 +16,7 @@ class LaunchWindow(QWidget):
         super().__init__()
         self.setWindowTitle("rlsdesk")
         self.setMinimumSize(900, 560)  # the main window's: the swap keeps the same frame
-        self.resize(1280, 780)
+        self.resize(1280, 720)
         message = QLabel("rlsdesk\n\nLoading and verifying the knowledge base…")
         message.setObjectName("launchMessage")
         message.setAlignment(Qt.AlignmentFlag.AlignCenter)

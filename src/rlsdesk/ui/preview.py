@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from rlsdesk.ui.printing import load_pdf
 
+PREFERRED_SIZE = (820, 900)
+
 
 class PreviewWindow(QWidget):
     """A separate, non-modal window; Print and Export go back through the controller."""
@@ -21,7 +23,7 @@ class PreviewWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Recommendation sheet — preview")
         self.setMinimumSize(480, 400)  # explicit, so the layout never resizes the window
-        self.resize(820, 900)
+        self.resize(*PREFERRED_SIZE)
         self.view = QPdfView()
         self.view.setAccessibleName("Sheet preview")
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -29,10 +31,11 @@ class PreviewWindow(QWidget):
         self.view.setPageSpacing(12)
         self.info = QLabel()
         self.info.setObjectName("panelStatus")
+        self.info.setWordWrap(True)  # the note is long; the buttons keep their place
         print_button = QPushButton("&Print…")
         print_button.setShortcut(QKeySequence.StandardKey.Print)
         export_button = QPushButton("&Export PDF…")
-        close_button = QPushButton("Close")
+        close_button = QPushButton("&Close")
         close_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         print_button.clicked.connect(self.print_requested)
         export_button.clicked.connect(self.export_requested)
@@ -58,6 +61,19 @@ class PreviewWindow(QWidget):
         pages = document.pageCount()
         text = f"{pages} page{'s' if pages != 1 else ''}"
         self.info.setText(f"{text} — {note}" if note else text)
+
+    def fit_to_screen(self) -> None:
+        """The preferred size, or less so that the window (frame included) fits the screen's
+        available area, placed inside it."""
+        screen = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(PREFERRED_SIZE[0], screen.width() - frame.width())
+        height = min(PREFERRED_SIZE[1], screen.height() - frame.height())
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        self.move(
+            screen.x() + max(0, (screen.width() - self.frameGeometry().width()) // 2),
+            screen.y(),
+        )
 
     def page_count(self) -> int:
         return self.document.pageCount() if self.document is not None else 0

@@ -6,10 +6,15 @@ three start from the same ``build_sheet`` bytes.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
+
+from rlsdesk.fileio import write_atomic
 
 # Rendering above this adds nothing visible and costs memory (A4 at 1200 dpi is ~550 MB).
 MAX_RENDER_DPI = 300
@@ -39,7 +44,28 @@ def page_range(printer: QPrinter, count: int) -> range:
 
 
 def print_pdf(data: bytes, printer: QPrinter) -> int:
-    """Paint every page of ``data`` onto ``printer``; returns the number of pages printed."""
+    """Paint every page of ``data`` onto ``printer``; returns the number of pages printed.
+
+    Printing to a PDF file ("Print to file") goes to a private temporary folder first and is
+    then written like every other file rlsdesk writes: atomically and owner-only, because
+    QPrinter would write it in place with the default permissions.
+    """
+    target = printer.outputFileName()
+    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not target:
+        return _paint(data, printer)
+    with tempfile.TemporaryDirectory(prefix="rlsdesk-print-") as scratch:
+        printer.setOutputFileName(str(Path(scratch) / "sheet.pdf"))
+        try:
+            pages = _paint(data, printer)
+            write_atomic(Path(target), (Path(scratch) / "sheet.pdf").read_bytes())
+        except OSError as error:
+            raise PrintError(f"{Path(target).name}: {error.strerror or error}") from None
+        finally:
+            printer.setOutputFileName(target)
+    return pages
+
+
+def _paint(data: bytes, printer: QPrinter) -> int:
     document, _buffer = load_pdf(data)
     pages = page_range(printer, document.pageCount())
     painter = QPainter()

@@ -1,19 +1,50 @@
-"""Recently opened case files, kept in QSettings (the app passes one under the user folder)."""
+"""Recently opened case files, kept in QSettings (the app passes one under the user folder).
+
+When the user folder is unusable the app passes a ``MemorySettings`` instead: the list
+lasts for the session and nothing is written.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from pathlib import Path
-
-from PySide6.QtCore import QSettings
+from typing import Any, Protocol
 
 KEY = "recentFiles"
 LIMIT = 8
 
 
+class UiSettings(Protocol):
+    """What the UI uses of QSettings (recent files, window geometry)."""
+
+    def value(self, key: str, defaultValue: Any = ..., /) -> object: ...
+    def setValue(self, key: str, value: Any, /) -> None: ...
+    def sync(self) -> None: ...
+    def fileName(self) -> str: ...
+
+
+class MemorySettings:
+    """UI settings held in memory only (the user folder cannot be written)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+
+    def value(self, key: str, defaultValue: Any = None, /) -> object:
+        return self._values.get(key, defaultValue)
+
+    def setValue(self, key: str, value: Any, /) -> None:
+        self._values[key] = value
+
+    def sync(self) -> None:
+        """Nothing to write."""
+
+    def fileName(self) -> str:
+        return ""
+
+
 class RecentFiles:
-    def __init__(self, settings: QSettings) -> None:
+    def __init__(self, settings: UiSettings) -> None:
         self._settings = settings
 
     def paths(self) -> list[Path]:
@@ -34,6 +65,6 @@ class RecentFiles:
     def _sync(self) -> None:
         """Write now; file names can name patients, so the file is owner-only."""
         self._settings.sync()
-        if os.name == "posix":
+        if os.name == "posix" and self._settings.fileName():
             with contextlib.suppress(OSError):
                 os.chmod(self._settings.fileName(), 0o600)

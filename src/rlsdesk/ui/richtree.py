@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+STALE_ROLE = Qt.ItemDataRole.UserRole + 3  # part of an out-of-date assessment: drawn faded
+STALE_OPACITY = 0.45
 AnyIndex = QModelIndex | QPersistentModelIndex
 CACHE_LIMIT = 2000
 
@@ -96,6 +98,8 @@ class RichDelegate(QStyledItemDelegate):
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
         painter.save()
+        if index.data(STALE_ROLE):
+            painter.setOpacity(STALE_OPACITY)
         painter.translate(rect.topLeft())
         painter.setClipRect(rect.translated(-rect.topLeft()))
         document.documentLayout().draw(painter, context)

@@ -2,7 +2,11 @@
 
 ``build_sheet`` makes the PDF bytes once; the preview shows them with QtPdf, the printer
 gets those pages, the export writes those bytes. Before printing or exporting, every
-contraindicated or major alert must be acknowledged; each sheet is recorded in the audit log.
+interruptive alert must be acknowledged; each sheet is recorded in the audit log.
+
+Each of the three first asks ``installation_changed()``: after an upgrade under the running
+session they say so and ask for a restart instead of failing with nothing on screen (the
+form is left as it is, so nothing typed is lost).
 """
 
 from __future__ import annotations
@@ -16,19 +20,19 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
-from rlsdesk import audit
+from rlsdesk import audit, installation
 from rlsdesk.audit import Acknowledgement
 from rlsdesk.domain.assessment import Assessment
 from rlsdesk.domain.engine import assess
-from rlsdesk.fileio import write_atomic
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.settings import Settings
 from rlsdesk.ui.controller import CaseController
-from rlsdesk.ui.vocabulary import MUST_ACKNOWLEDGE
+from rlsdesk.ui.vocabulary import INTERRUPTIVE
 
 if TYPE_CHECKING:
     from rlsdesk.report import SheetOptions
 
+RESTART_TITLE = "Restart rlsdesk"
 PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 
 
@@ -60,6 +64,7 @@ class SheetFlow:
         self.settings = settings
         self.show_preview = show_preview
         self.handout = False
+        self.summary_only = False  # page 1 without the appendix (File menu)
         self.last_pages = 0
 
     def options(self, acknowledgements: tuple[Acknowledgement, ...] = ()) -> SheetOptions:
@@ -69,6 +74,7 @@ class SheetFlow:
         options = SheetOptions(
             page_size=settings.page_size,
             handout=self.handout,
+            summary_only=self.summary_only,
             clinic_name=settings.clinic_name,
             clinic_address=settings.clinic_address,
             clinician=settings.clinician,
@@ -76,12 +82,20 @@ class SheetFlow:
         )
         return with_knowledge_base(options, self.kb)
 
+    def _code_unchanged(self) -> bool:
+        """False (after saying so) when rlsdesk was upgraded under this session."""
+        message = installation.installation_changed()
+        if message is None:
+            return True
+        self.dialogs.show_warning(RESTART_TITLE, message)
+        return False
+
     def _assessment(self) -> Assessment | None:
         case = self.controller.current_case()
         return assess(case, self.kb) if case is not None else None
 
     def _acknowledged(self, assessment: Assessment) -> tuple[Acknowledgement, ...] | None:
-        serious = [a for a in assessment.alerts if a.severity in MUST_ACKNOWLEDGE]
+        serious = [a for a in assessment.alerts if a.tier == INTERRUPTIVE]
         if not serious:
             return ()
         answers = self.dialogs.acknowledge(serious)
@@ -111,6 +125,8 @@ class SheetFlow:
             self.dialogs.show_warning("Audit log", warning)
 
     def preview(self) -> bytes | None:
+        if not self._code_unchanged():
+            return None
         assessment = self._assessment()
         if assessment is None:
             return None
@@ -130,6 +146,8 @@ class SheetFlow:
         return printer
 
     def print_sheet(self) -> bool:
+        if not self._code_unchanged():
+            return False
         sheet = self.prepare()
         if sheet is None:
             return False
@@ -147,6 +165,8 @@ class SheetFlow:
         return True
 
     def export_pdf(self) -> Path | None:
+        if not self._code_unchanged():
+            return None
         sheet = self.prepare()
         if sheet is None:
             return None
@@ -155,14 +175,22 @@ class SheetFlow:
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        try:
-            write_atomic(path, sheet.pdf)
+        try:  # the audit row is recorded before the file appears (no unaudited sheet)
+            warning = audit.audited_write(
+                path,
+                sheet.pdf,
+                sheet.assessment,
+                "export",
+                self.settings().clinician,
+                sheet.acknowledgements,
+            )
         except OSError as error:
             self.dialogs.show_problems(
                 f"Could not write {path.name}", [error.strerror or str(error)]
             )
             return None
-        self._record(sheet, "export")
+        if warning:
+            self.dialogs.show_warning("Audit log", warning)
         return path
 
     def _suggested_path(self) -> Path:

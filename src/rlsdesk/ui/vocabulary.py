@@ -10,11 +10,21 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
+from rlsdesk.domain.assessment import Tier
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.paths import resources_dir
-from rlsdesk.vocabulary import ALERT_KINDS, DECISION, SEVERITY, TIER, Look, evidence_text
+from rlsdesk.vocabulary import (
+    ALERT_KINDS,
+    DECISION,
+    PLAN_ACTION,
+    SEVERITY,
+    TIER,
+    Look,
+    evidence_text,
+)
 
-MUST_ACKNOWLEDGE = ("contraindicated", "major")
+# The tier the domain gives an alert that must be acknowledged before printing or exporting.
+INTERRUPTIVE: Tier = "interruptive"
 
 
 @cache
@@ -30,7 +40,8 @@ def reference_texts(kb: KnowledgeBase) -> dict[str, str]:
 __all__ = [
     "ALERT_KINDS",
     "DECISION",
-    "MUST_ACKNOWLEDGE",
+    "INTERRUPTIVE",
+    "PLAN_ACTION",
     "SEVERITY",
     "TIER",
     "Look",

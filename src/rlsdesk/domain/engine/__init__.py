@@ -9,45 +9,72 @@ from rlsdesk.domain.assessment import (
     Basis,
     Decision,
     KnowledgeBaseStamp,
+    PlanAction,
     TestToOrder,
 )
 from rlsdesk.domain.case import Case
+from rlsdesk.domain.doses import review_doses
 from rlsdesk.domain.engine.facts import Facts, build_facts, trigger_basis
-from rlsdesk.domain.engine.indications import Draft, draft_all
+from rlsdesk.domain.engine.guidance import guidance_items, tests_to_order, texts
+from rlsdesk.domain.engine.indications import Draft, draft_all, vitamin_c_follows_iron
 from rlsdesk.domain.engine.safety import ACTIVE, SafetyEffect, SafetyResult, evaluate
-from rlsdesk.knowledge import EXTRA_TESTS, KnowledgeBase
-from rlsdesk.knowledge.schema import AGENT_IDS, Evidence, Guidance
+from rlsdesk.domain.engine.tiers import present
+from rlsdesk.knowledge import KnowledgeBase
+from rlsdesk.knowledge.schedule_schema import DayAnchors
+from rlsdesk.knowledge.schema import AGENT_IDS, DecisionValue, Evidence
 
 __all__ = ["assess"]
 
 
-def assess(case: Case, kb: KnowledgeBase) -> Assessment:
-    """Decide every agent, check safety, and list tests, monitoring and advice."""
+def assess(case: Case, kb: KnowledgeBase, day: DayAnchors | None = None) -> Assessment:
+    """Decide every agent, check safety, and list tests, monitoring and advice.
+
+    ``day``: the clinic's day anchors for the schedule (the knowledge base's defaults if None).
+    """
     facts = build_facts(case, kb)
     drafts = draft_all(facts)
-    safety = evaluate(facts, drafts)
+    safety = _evaluate(facts, drafts)
     decisions = [_decide(facts, drafts[agent], safety) for agent in AGENT_IDS]
+    guidance = guidance_items(facts, drafts, decisions)
     active = {d.agent for d in decisions if d.decision in ACTIVE} | set(facts.taking)
+    supported = frozenset(d.agent for d in decisions if d.decision in ACTIVE)
+    holds = lambda when: trigger_basis(when, facts)  # noqa: E731
+    doses = review_doses(case, kb, facts.medications, holds, frozenset(facts.readings), supported)
+    shown = present(facts, decisions, _sorted_alerts(safety.alerts + doses.alerts), safety, day)
     return Assessment(
         knowledge_base=KnowledgeBaseStamp(version=kb.version, sha256=kb.sha256),
         egfr=facts.egfr,
         labs=facts.lab_results,
-        medications=facts.medications,
-        decisions=decisions,
-        alerts=_sorted_alerts(safety.alerts),
+        medications=doses.medications,
+        decisions=shown.decisions,
+        alerts=shown.alerts,
+        schedule=shown.schedule,
+        schedule_conflicts=shown.conflicts,
         tests_to_order=_tests(facts, drafts, active),
-        monitoring=_monitoring(facts, drafts, decisions),
-        lifestyle=_guidance_texts(facts, kb.lifestyle),
-        red_flags=_guidance_texts(facts, kb.red_flags),
+        monitoring=texts(guidance, "monitoring"),
+        lifestyle=texts(guidance, "lifestyle"),
+        red_flags=texts(guidance, "red_flag"),
+        guidance=guidance,
         case=case,
         irls_band=_irls_band(facts),
         condition_labels=[kb.conditions[c] for c in case.conditions],
     )
 
 
+def _evaluate(facts: Facts, drafts: dict[str, Draft]) -> SafetyResult:
+    """Safety, once more if vitamin C was drafted for an oral iron that safety then blocks."""
+    safety = evaluate(facts, drafts)
+    iron_avoided = any(e.effect == "avoid" for e in safety.effects.get("iron", []))
+    follows = vitamin_c_follows_iron(facts, drafts["vitamin_c"], iron_given=not iron_avoided)
+    if follows is drafts["vitamin_c"]:
+        return safety
+    drafts["vitamin_c"] = follows
+    return evaluate(facts, drafts)
+
+
 def _decide(facts: Facts, draft: Draft, safety: SafetyResult) -> Decision:
     rule = draft.rule
-    decision, route, dose = rule.decision, rule.route, rule.dose
+    decision, route, dose = rule.decision, rule.route, draft.dose or rule.dose
     evidence: Evidence = rule.evidence
     references = list(rule.references)
     effects = safety.effects.get(draft.agent, [])
@@ -67,19 +94,34 @@ def _decide(facts: Facts, draft: Draft, safety: SafetyResult) -> Decision:
         for effect in applied:
             references += [r for r in effect.rule.references if r not in references]
     taking = draft.agent in facts.taking
+    notes = _notes(draft, applied, taking, facts)
+    deferred = rule.action == "defer" and decision != "avoid"
     return Decision(
         agent=draft.agent,
         decision=decision,
         route=route,
         dose=dose,
-        rationale=_rationale(draft, applied, taking, facts),
+        rationale=_rationale(draft, notes),
         references=references,
         rule=rule.statement,
         evidence=evidence,
         basis=draft.basis,
         timing=safety.timing.get(draft.agent, []) if decision != "avoid" else [],
         taking=taking,
+        notes=notes,
+        action=plan_action(decision, taking, deferred),
     )
+
+
+def plan_action(decision: DecisionValue, taking: bool, deferred: bool = False) -> PlanAction | None:
+    """Start, continue, stop, avoid or defer; None for an agent that is not indicated."""
+    if decision == "not_indicated":
+        return None
+    if decision == "avoid":
+        return "stop" if taking else "avoid"
+    if deferred:
+        return "defer"
+    return "continue" if taking else "start"
 
 
 def _describe(basis: Basis) -> str:
@@ -87,19 +129,25 @@ def _describe(basis: Basis) -> str:
     if basis.canonical and basis.canonical != basis.entered:
         value += f" (= {basis.canonical})"
     text = f"{basis.input} {value}"
-    return text + (f", meets {basis.threshold}" if basis.threshold else "")
+    words = basis.comparison_words
+    return text + (f", {words}" if words else "")
 
 
-def _rationale(draft: Draft, applied: list[SafetyEffect], taking: bool, facts: Facts) -> str:
+def _rationale(draft: Draft, notes: list[str]) -> str:
     parts = [draft.rule.statement]
     if draft.basis:
         parts.append("Inputs: " + "; ".join(_describe(b) for b in draft.basis) + ".")
-    parts += draft.notes
+    return " ".join([*parts, *notes])
+
+
+def _notes(draft: Draft, applied: list[SafetyEffect], taking: bool, facts: Facts) -> list[str]:
+    """The rationale after the rule and its inputs, as separate sentences (Decision.notes)."""
+    notes = list(draft.notes)
     for effect in applied:
-        parts.append(f"Safety: {effect.message} {effect.management}".strip())
+        notes.append(f"Safety: {effect.message} {effect.management}".strip())
     if taking:
-        parts.append(f"The patient already takes it ({facts.taking[draft.agent]}).")
-    return " ".join(parts)
+        notes.append(f"The patient already takes it ({facts.taking[draft.agent]}).")
+    return notes
 
 
 def _sorted_alerts(alerts: list[Alert]) -> list[Alert]:
@@ -110,59 +158,7 @@ def _sorted_alerts(alerts: list[Alert]) -> list[Alert]:
 
 
 def _tests(facts: Facts, drafts: dict[str, Draft], active: set[str]) -> list[TestToOrder]:
-    kb = facts.kb
-    found: dict[str, TestToOrder] = {}
-
-    def order(analyte: str, reason: str, references: list[str]) -> None:
-        if analyte in facts.readings:
-            return
-        label = kb.analytes[analyte].label if analyte in kb.analytes else EXTRA_TESTS[analyte]
-        if analyte in found:
-            previous = found[analyte]
-            refs = previous.references + [r for r in references if r not in previous.references]
-            found[analyte] = previous.model_copy(
-                update={"reason": f"{previous.reason} {reason}", "references": refs}
-            )
-        else:
-            found[analyte] = TestToOrder(
-                analyte=analyte, reason=reason, label=label, references=references
-            )
-
-    for rule in kb.test_rules:
-        if trigger_basis(rule.when, facts) is not None:
-            for analyte in rule.analytes:
-                order(analyte, rule.reason, list(rule.references))
-    for draft in drafts.values():
-        for item in (*draft.rule.orders, *draft.orders):
-            order(item.analyte, item.reason, list(draft.rule.references))
-    renal_agents = active & {"magnesium", "potassium"}
-    if renal_agents and facts.egfr.value is None and not facts.on_dialysis:
-        names = " and ".join(sorted(kb.agents[a].label.lower() for a in renal_agents))
-        reason = (
-            f"Kidney function is unknown and {names} accumulates when eGFR is below 30: "
-            "creatinine (for eGFR) before or soon after starting."
-        )
-        order("creatinine", reason, ["R28", "R33"])
-    return list(found.values())
-
-
-def _monitoring(facts: Facts, drafts: dict[str, Draft], decisions: list[Decision]) -> list[str]:
-    items: list[str] = []
-    for decision in decisions:
-        if decision.decision in ACTIVE:
-            items += drafts[decision.agent].rule.monitoring
-    items += _guidance_texts(facts, facts.kb.monitoring)
-    if "vitamin_k2" in facts.taking and facts.classes & {"vitamin_k_antagonist"}:
-        items.append("Vitamin K with a vitamin K antagonist: INR monitoring with any change.")
-    return list(dict.fromkeys(items))
-
-
-def _guidance_texts(facts: Facts, entries: tuple[Guidance, ...]) -> list[str]:
-    return [
-        f"{entry.text} [{entry.evidence}; {', '.join(entry.references)}]"
-        for entry in entries
-        if entry.when is None or trigger_basis(entry.when, facts) is not None
-    ]
+    return tests_to_order(facts, drafts, active)
 
 
 def _irls_band(facts: Facts) -> str | None:

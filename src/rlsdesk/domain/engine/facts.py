@@ -12,9 +12,15 @@ from rlsdesk.domain.assessment import Basis, EgfrResult, LabResult, MedicationRe
 from rlsdesk.domain.case import Case, LabEntry
 from rlsdesk.domain.egfr import ADULT_AGE, ckd_epi_2021, kdigo_stage
 from rlsdesk.domain.engine.medications import resolve_medication
-from rlsdesk.domain.units import resolve_unit, to_canonical
+from rlsdesk.domain.units import resolve_unit
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.knowledge.schema import Analyte, Range, Threshold, Trigger
+from rlsdesk.knowledge.thresholds import (
+    canonical_limit,
+    counted_decimals,
+    quantity,
+    to_counted,
+)
 
 
 @dataclass(frozen=True)
@@ -37,13 +43,14 @@ class Reading:
     def canonical_text(self) -> str:
         return f"{self.canonical_value:.{self.decimals}f} {self.canonical_unit}"
 
-    def basis(self, threshold: str | None = None) -> Basis:
+    def basis(self, threshold: str | None = None, met: bool = True) -> Basis:
         when = f" ({self.date})" if self.date else ""
         return Basis(
             input=self.label + when,
             entered=self.entered_text(),
             canonical=self.canonical_text(),
             threshold=threshold,
+            met=met,
         )
 
 
@@ -59,6 +66,8 @@ class Facts:
     classes: frozenset[str]
     taking: dict[str, str]  # agent id -> the name the clinician typed
     findings: dict[str, list[Basis]] = field(default_factory=dict)
+    # each drug taken -> its classes with their broader classes, worked out once per case
+    drug_classes: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def age(self) -> int:
@@ -85,8 +94,7 @@ class Facts:
 
     def canonical_limit(self, threshold: Threshold) -> float:
         assert threshold.analyte is not None
-        analyte = self.kb.analytes[threshold.analyte]
-        return to_canonical(analyte, threshold.analyte, threshold.value, threshold.unit)
+        return canonical_limit(threshold, self.kb.analytes[threshold.analyte])
 
     def egfr_basis(self, threshold: str | None = None) -> Basis:
         value = self.egfr.value
@@ -94,10 +102,18 @@ class Facts:
         text = "not available" if value is None else f"{_number(value)} mL/min/1.73 m² ({source})"
         return Basis(input="eGFR", entered=text, canonical=self.egfr.stage, threshold=threshold)
 
+    def agent_basis(self, agent: str) -> Basis:
+        """A supplement the patient takes, as typed, with the agent it is."""
+        label = self.kb.agents[agent].label
+        return Basis(input="supplement", entered=f"{self.taking[agent]} ({label})")
+
     def drug_basis(self, generic: str) -> Basis:
         typed = self.drugs.get(generic) or self.taking.get(generic) or generic
         shown = typed if typed.lower() == generic else f"{typed} ({generic})"
         return Basis(input="medication", entered=shown)
+
+
+PRESENTATIONS = {"rls": "RLS", "leg_cramps": "nocturnal leg cramps"}
 
 
 def _number(value: float) -> str:
@@ -110,27 +126,35 @@ def _range_for(analyte: Analyte, sex: str) -> Range | None:
 
 
 def _range_text(bounds: Range) -> str:
+    below = "<" if bounds.high_exclusive else "≤"
     if bounds.low is None:
-        return f"≤ {bounds.high:g} {bounds.unit}"
+        return f"{below} {bounds.high:g} {bounds.unit}"
     if bounds.high is None:
         return f"≥ {bounds.low:g} {bounds.unit}"
+    if bounds.high_exclusive:
+        return f"{bounds.low:g} to < {bounds.high:g} {bounds.unit}"
     return f"{bounds.low:g} – {bounds.high:g} {bounds.unit}"
 
 
+def _bound(analyte: Analyte, analyte_id: str, value: float, unit: str) -> float:
+    """A range bound or rule limit in the canonical unit, rounded as counted results are."""
+    return to_counted(analyte, value, resolve_unit(analyte, analyte_id, unit))
+
+
 def _flag(analyte_id: str, analyte: Analyte, canonical: float, sex: str) -> tuple[str, str | None]:
-    """The lab's flag against the default range for the sex, and that range as text."""
+    """The lab's flag against the default range for the sex, and that range as text.
+
+    ``high`` itself is in range unless the range says ``high_exclusive`` (potassium 5.0)."""
     bounds = _range_for(analyte, sex)
     if bounds is None:
         return "normal", None
     text = _range_text(bounds)
-    if bounds.low is not None and canonical < to_canonical(
-        analyte, analyte_id, bounds.low, bounds.unit
-    ):
+    if bounds.low is not None and canonical < _bound(analyte, analyte_id, bounds.low, bounds.unit):
         return "low", text
-    if bounds.high is not None and canonical > to_canonical(
-        analyte, analyte_id, bounds.high, bounds.unit
-    ):
-        return "high", text
+    if bounds.high is not None:
+        high = _bound(analyte, analyte_id, bounds.high, bounds.unit)
+        if canonical > high or (bounds.high_exclusive and canonical == high):
+            return "high", text
     return "normal", text
 
 
@@ -147,7 +171,9 @@ def _labs(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Reading], list[LabRe
     for index, lab in enumerate(case.labs):
         analyte = kb.analytes[lab.analyte]
         unit = resolve_unit(analyte, lab.analyte, lab.unit)
-        canonical = lab.value / analyte.units[unit]
+        decimals = counted_decimals(analyte, lab.value, unit)
+        # The one rounding: the number shown is the number every rule compares.
+        canonical = to_counted(analyte, lab.value, unit)
         flag, range_text = _flag(lab.analyte, analyte, canonical, case.patient.sex)
         used = newest[lab.analyte] == index
         date = lab.date.isoformat() if lab.date else None
@@ -156,7 +182,7 @@ def _labs(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Reading], list[LabRe
                 analyte=lab.analyte,
                 value=lab.value,
                 unit=unit,
-                canonical_value=round(canonical, analyte.decimals + 2),
+                canonical_value=canonical,
                 canonical_unit=analyte.canonical_unit,
                 flag=flag,  # type: ignore[arg-type]
                 date=date,
@@ -173,7 +199,7 @@ def _labs(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Reading], list[LabRe
                 canonical,
                 analyte.canonical_unit,
                 flag,
-                analyte.decimals,
+                decimals,
                 date,
             )
     return readings, results
@@ -217,9 +243,8 @@ def build_facts(case: Case, kb: KnowledgeBase) -> Facts:
                 drugs.setdefault(name, entry.name)
             for agent in agents:
                 taking.setdefault(agent, entry.name)
-    classes: set[str] = set()
-    for name in drugs:
-        classes |= kb.classes_of(name)
+    drug_classes = {name: kb.classes_of(name) for name in drugs}
+    classes: set[str] = set().union(*drug_classes.values())
     facts = Facts(
         case=case,
         kb=kb,
@@ -229,6 +254,7 @@ def build_facts(case: Case, kb: KnowledgeBase) -> Facts:
         medications=medications,
         drugs=drugs,
         classes=frozenset(classes),
+        drug_classes=drug_classes,
         taking=taking,
     )
     facts.findings.update(_findings(facts))
@@ -248,33 +274,101 @@ def _findings(facts: Facts) -> dict[str, list[Basis]]:
     if inflammation:
         found["inflammation"] = inflammation
 
-    overload: list[Basis] = []
-    for condition in ("hemochromatosis", "transfusional_iron_overload"):
-        if condition in facts.conditions:
-            overload.append(Basis(input="condition", entered=kb.conditions[condition]))
+    egfr = facts.egfr.value
+    ckd_egfr = kb.threshold("ckd_egfr")
+    if facts.on_dialysis:
+        found["ckd"] = [Basis(input="dialysis", entered=facts.case.kidney.dialysis)]
+    elif egfr is not None and ckd_egfr.holds(egfr):
+        found["ckd"] = [facts.egfr_basis(ckd_egfr.text)]
+
+    # Brief 1.1, 13.5: these raise ferritin whatever the iron stores, so a high ferritin
+    # alone says nothing about overload.
+    unreliable = list(inflammation) + _condition_basis(facts, kb.ferritin_raising_conditions)
+    unreliable += found.get("ckd", [])
+    if unreliable:
+        found["ferritin_unreliable"] = unreliable
+
+    overload = _condition_basis(facts, kb.iron_overload_conditions)
     tsat = facts.reading("tsat")
     if tsat is not None and facts.meets("iron_overload_tsat"):
         overload.append(tsat.basis(kb.threshold("iron_overload_tsat").text))
     ferritin = facts.reading("ferritin")
-    if ferritin is not None and facts.meets("iron_overload_ferritin") and not inflammation:
+    if ferritin is not None and facts.meets("iron_overload_ferritin") and not unreliable:
         overload.append(ferritin.basis(kb.threshold("iron_overload_ferritin").text))
     if overload:
         found["iron_overload"] = overload
-
-    egfr = facts.egfr.value
-    if facts.on_dialysis:
-        found["ckd"] = [Basis(input="dialysis", entered=facts.case.kidney.dialysis)]
-    elif egfr is not None and egfr < 60:
-        found["ckd"] = [facts.egfr_basis("eGFR < 60 mL/min/1.73 m²")]
     return found
+
+
+def _condition_basis(facts: Facts, conditions: tuple[str, ...]) -> list[Basis]:
+    """The patient's conditions among ``conditions``, in the knowledge base's order."""
+    return [
+        Basis(input="condition", entered=facts.kb.conditions[c])
+        for c in conditions
+        if c in facts.conditions
+    ]
 
 
 def trigger_basis(trigger: Trigger, facts: Facts) -> list[Basis] | None:
     """The inputs that make ``trigger`` hold, or None when it does not hold."""
+    population = _population_basis(trigger, facts)
+    if population is None:
+        return None
+    basis = _facts_basis(trigger, facts)
+    if basis is None:
+        return None
+    for part in trigger.all_of:
+        part_basis = trigger_basis(part, facts)
+        if part_basis is None:
+            return None
+        basis += part_basis
+    if trigger.any_of:
+        alternatives = (trigger_basis(part, facts) for part in trigger.any_of)
+        chosen = next((found for found in alternatives if found is not None), None)
+        if chosen is None:
+            return None
+        basis += chosen
+    return population + basis
+
+
+def _population_basis(trigger: Trigger, facts: Facts) -> list[Basis] | None:
+    """Sex, pregnancy status, dialysis type, known eGFR, absent conditions, agents taken."""
+    case = facts.case
+    basis: list[Basis] = []
+    if trigger.sex is not None:
+        if case.patient.sex != trigger.sex:
+            return None
+        basis.append(Basis(input="sex", entered=case.patient.sex))
+    if trigger.pregnancy_in:
+        if case.pregnancy.status not in trigger.pregnancy_in:
+            return None
+        basis.append(Basis(input="pregnancy", entered=case.pregnancy.status.replace("_", " ")))
+    if trigger.dialysis_in:
+        if case.kidney.dialysis not in trigger.dialysis_in:
+            return None
+        basis.append(Basis(input="dialysis", entered=case.kidney.dialysis.replace("_", " ")))
+    if trigger.egfr_known is not None:
+        if (facts.egfr.value is not None) != trigger.egfr_known:
+            return None
+        basis.append(facts.egfr_basis())
+    if facts.conditions & set(trigger.without_conditions):
+        return None
+    if trigger.taking:
+        taken = [agent for agent in trigger.taking if agent in facts.taking]
+        if not taken:
+            return None
+        basis += [facts.agent_basis(agent) for agent in taken]
+    return basis
+
+
+def _facts_basis(trigger: Trigger, facts: Facts) -> list[Basis] | None:
+    """Presentation, conditions, a lab, eGFR, dialysis, pregnancy, age, findings, drugs."""
     basis: list[Basis] = []
     case = facts.case
-    if trigger.presentation is not None and not getattr(case.presentation, trigger.presentation):
-        return None
+    if trigger.presentation is not None:
+        if not getattr(case.presentation, trigger.presentation):
+            return None
+        basis.append(Basis(input="presentation", entered=PRESENTATIONS[trigger.presentation]))
     if trigger.condition is not None:
         if trigger.condition not in facts.conditions:
             return None
@@ -312,7 +406,10 @@ def trigger_basis(trigger: Trigger, facts: Facts) -> list[Basis] | None:
             return None
         if trigger.trimester is not None and case.pregnancy.trimester != trigger.trimester:
             return None
-        basis.append(Basis(input="pregnancy", entered=case.pregnancy.status))
+        entered: str = case.pregnancy.status
+        if case.pregnancy.trimester is not None:
+            entered += f", trimester {case.pregnancy.trimester}"
+        basis.append(Basis(input="pregnancy", entered=entered))
     if trigger.age_below is not None or trigger.age_at_least is not None:
         if trigger.age_below is not None and not facts.age < trigger.age_below:
             return None
@@ -335,8 +432,8 @@ def matching_drugs(facts: Facts, names: tuple[str, ...], classes: tuple[str, ...
     wanted = set(classes)
     return sorted(
         name
-        for name in facts.drugs
-        if name in names or (wanted and wanted & facts.kb.classes_of(name))
+        for name, its_classes in facts.drug_classes.items()
+        if name in names or (wanted and wanted & its_classes)
     )
 
 
@@ -349,7 +446,7 @@ def _lab_trigger(trigger: Trigger, facts: Facts) -> Basis | None:
     unit = trigger.unit or analyte.canonical_unit
 
     def limit(value: float) -> float:
-        return to_canonical(analyte, trigger.lab or "", value, unit)
+        return _bound(analyte, trigger.lab or "", value, unit)
 
     value = reading.canonical_value
     checks: list[tuple[float | None, str, bool]] = [
@@ -363,9 +460,23 @@ def _lab_trigger(trigger: Trigger, facts: Facts) -> Basis | None:
             continue
         if not holds:
             return None
-        texts.append(f"{analyte.label.lower()} {symbol} {bound:g} {unit}")
+        texts.append(f"{analyte.label.lower()} {symbol} {quantity(bound, unit)}")
     if trigger.lab_flag is not None:
         if reading.flag != trigger.lab_flag:
             return None
-        texts.append(f"{analyte.label.lower()} {trigger.lab_flag} (reference range)")
+        texts.append(_flag_text(analyte, trigger.lab_flag, facts.case.patient.sex))
     return reading.basis("; ".join(texts) or None)
+
+
+def _flag_text(analyte: Analyte, flag: str, sex: str) -> str:
+    """'potassium ≥ 5 mmol/L (above the reference range)': the bound the flag used."""
+    bounds = _range_for(analyte, sex)
+    label = analyte.label.lower()
+    if bounds is None:
+        return f"{label} {flag} (reference range)"
+    if flag == "high" and bounds.high is not None:
+        symbol = "≥" if bounds.high_exclusive else ">"
+        return f"{label} {symbol} {quantity(bounds.high, bounds.unit)} (above the reference range)"
+    if flag == "low" and bounds.low is not None:
+        return f"{label} < {quantity(bounds.low, bounds.unit)} (below the reference range)"
+    return f"{label} {flag} (reference range)"

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rlsdesk.domain.assessment import Basis
-from rlsdesk.domain.engine.facts import Facts, matching_drugs
-from rlsdesk.knowledge.schema import Rule, TestOrder
+from rlsdesk.domain.engine.facts import Facts, trigger_basis
+from rlsdesk.domain.engine.iv_dosing import iv_dose_text
+from rlsdesk.knowledge.schema import Rule, TestOrder, Trigger
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Draft:
     basis: list[Basis] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     orders: list[TestOrder] = field(default_factory=list)
+    dose: str | None = None  # the rule's dose made specific to this patient (IV iron weight)
 
 
 def _draft(facts: Facts, key: str, basis: list[Basis] | None = None) -> Draft:
@@ -33,7 +35,9 @@ def _draft(facts: Facts, key: str, basis: list[Basis] | None = None) -> Draft:
 def _lab_basis(facts: Facts, threshold_key: str, analyte: str | None = None) -> list[Basis]:
     threshold = facts.kb.threshold(threshold_key)
     reading = facts.reading(analyte or threshold.analyte or "")
-    return [] if reading is None else [reading.basis(threshold.text)]
+    if reading is None:
+        return []
+    return [reading.basis(threshold.text, met=bool(facts.meets(threshold_key, analyte)))]
 
 
 def _not_measured(facts: Facts, *analytes: str) -> list[Basis]:
@@ -44,45 +48,67 @@ def _not_measured(facts: Facts, *analytes: str) -> list[Basis]:
     ]
 
 
+def _add_basis(draft: Draft, basis: list[Basis]) -> None:
+    draft.basis += [b for b in basis if b not in draft.basis]
+
+
+def _any_basis(triggers: tuple[Trigger, ...], facts: Facts) -> list[Basis] | None:
+    """The inputs of the first trigger that holds, or None when none does."""
+    found = (trigger_basis(when, facts) for when in triggers)
+    return next((basis for basis in found if basis is not None), None)
+
+
+def _either(first: bool | None, second: bool | None) -> bool | None:
+    """Either cut-off met; None when neither is met and one was not measured."""
+    if first or second:
+        return True
+    return None if first is None or second is None else False
+
+
 # ----------------------------------------------------------------------------- iron
 
 
 def iron(facts: Facts) -> Draft:
+    draft = _iron_by_population(facts)
+    if draft.rule.route == "iv":
+        # Never IV iron in the first trimester, in any population (brief 13.6).
+        deferral = facts.kb.rule("iron_iv_deferred_first_trimester")
+        deferred_by = _any_basis(deferral.when_any, facts)
+        if deferred_by is not None:
+            deferred = _draft(facts, "iron_iv_deferred_first_trimester", draft.basis)
+            _add_basis(deferred, deferred_by)
+            return deferred
+    if draft.rule.iv_doses:
+        label_dose, weight = iv_dose_text(facts, draft.rule)
+        draft.dose = " ".join(part for part in (draft.rule.dose, label_dose) if part)
+        _add_basis(draft, weight)
+    return draft
+
+
+def _iron_by_population(facts: Facts) -> Draft:
     if "iron_overload" in facts.findings:
         return _draft(facts, "iron_overload", facts.findings["iron_overload"])
     ferritin = facts.reading("ferritin")
-    if (
-        ferritin is not None
-        and facts.meets("iron_overload_ferritin")
-        and "inflammation" in facts.findings
-    ):
-        basis = [ferritin.basis(facts.kb.threshold("iron_overload_ferritin").text)]
-        return _draft(facts, "iron_ferritin_inflamed", basis + facts.findings["inflammation"])
-    presentation = facts.case.presentation
-    if not presentation.rls:
+    explained = facts.findings.get("ferritin_unreliable")
+    # On dialysis the ESRD rule itself answers a ferritin above 300 (brief 13.5).
+    above_rls_rules = facts.meets("iron_ferritin_high")
+    if ferritin is not None and above_rls_rules and explained and not facts.on_dialysis:
+        basis = [ferritin.basis(facts.kb.threshold("iron_ferritin_high").text)]
+        return _draft(facts, "iron_ferritin_explained", basis + explained)
+    if not facts.case.presentation.rls:
         return _iron_general(facts)
     if ferritin is None and facts.reading("tsat") is None:
         return _draft(facts, "iron_needs_studies", _not_measured(facts, "ferritin", "tsat"))
     # Pregnancy outranks age: a pregnant adolescent follows the obstetric consensus.
     if facts.on_dialysis:
-        draft = _iron_esrd(facts)
-    elif facts.case.pregnancy.status == "pregnant":
-        draft = _iron_pregnancy(facts)
-    elif facts.case.pregnancy.status == "breastfeeding":
-        draft = _iron_lactation(facts)
-    elif facts.age < 18:
-        draft = _iron_child(facts)
-    else:
-        draft = _iron_adult(facts)
-    if "inflammation" in facts.findings:
-        draft.notes.append(
-            "Inflammation is present, so ferritin may be falsely reassuring: "
-            "rely more on TSAT < 20% [editorial; WHO inflammation cut-off unverified]."
-        )
-        draft.basis += facts.findings["inflammation"]
-    if "ckd" in facts.findings and not facts.on_dialysis:
-        draft.notes.append("CKD: interpret ferritin with CRP (ferritin rises in CKD).")
-    return draft
+        return _iron_esrd(facts)
+    if facts.case.pregnancy.status == "pregnant":
+        return _iron_pregnancy(facts)
+    if facts.case.pregnancy.status == "breastfeeding":
+        return _iron_lactation(facts)
+    if facts.kb.threshold("child_age").holds(facts.age):
+        return _iron_child(facts)
+    return _iron_adult(facts)
 
 
 def _iron_adult(facts: Facts) -> Draft:
@@ -97,17 +123,7 @@ def _iron_adult(facts: Facts) -> Draft:
         if facts.case.presentation.oral_iron_failed:
             basis.append(Basis(input="oral iron trial", entered="failed or not tolerated"))
             return _with_missing(facts, _draft(facts, "iron_adult_iv_after_oral", basis))
-        draft = _draft(facts, "iron_adult_oral", basis)
-        if facts.classes & {"ppi", "h2ra"} or facts.conditions & {
-            "bariatric_surgery",
-            "celiac_disease",
-            "inflammatory_bowel_disease",
-        }:
-            draft.notes.append(
-                "Acid suppression or malabsorption predicts a poor oral response: "
-                "consider IV iron if ferritin does not rise."
-            )
-        return _with_missing(facts, draft)
+        return _with_missing(facts, _draft(facts, "iron_adult_oral", basis))
     if low_ferritin is None or low_tsat is None:
         return _with_missing(facts, _draft(facts, "iron_needs_studies", basis))
     return _draft(facts, "iron_adult_none", basis)
@@ -120,7 +136,8 @@ def _with_missing(facts: Facts, draft: Draft) -> Draft:
 
 def _iron_child(facts: Facts) -> Draft:
     basis = _lab_basis(facts, "iron_child_ferritin")
-    basis.append(Basis(input="age", entered=f"{facts.age} years", threshold="under 18"))
+    child = facts.kb.threshold("child_age").text
+    basis.append(Basis(input="age", entered=f"{facts.age} years", threshold=child))
     low = facts.meets("iron_child_ferritin")
     if low is None:
         return _with_missing(facts, _draft(facts, "iron_needs_studies", basis))
@@ -141,35 +158,39 @@ def _iron_esrd(facts: Facts) -> Draft:
     return _draft(facts, "iron_esrd_none", basis)
 
 
+def _pregnancy_iron_low(facts: Facts) -> bool | None:
+    """The consensus ferritin cut-off [U] or TSAT < 20 % as in other adults (AASM [V])."""
+    return _either(facts.meets("iron_pregnancy_ferritin"), facts.meets("iron_rls_tsat"))
+
+
 def _iron_pregnancy(facts: Facts) -> Draft:
     trimester = facts.case.pregnancy.trimester
-    basis = _lab_basis(facts, "iron_pregnancy_ferritin")
-    basis.append(Basis(input="pregnancy", entered=f"trimester {trimester}"))
-    low = facts.meets("iron_pregnancy_ferritin")
+    labs = _lab_basis(facts, "iron_pregnancy_ferritin") + _lab_basis(facts, "iron_rls_tsat")
+    basis = [*labs, Basis(input="pregnancy", entered=f"trimester {trimester}")]
+    low = _pregnancy_iron_low(facts)
     if low is None:
         return _with_missing(facts, _draft(facts, "iron_needs_studies", basis))
     if not low:
         return _draft(facts, "iron_pregnancy_none", basis)
     severe = facts.case.presentation.oral_iron_failed or _irls_severe(facts)
-    if trimester in (2, 3) and severe and facts.meets("iron_pregnancy_iv_ferritin"):
-        basis = _lab_basis(facts, "iron_pregnancy_iv_ferritin") + basis[1:]
+    deferred = _any_basis(facts.kb.rule("iron_iv_deferred_first_trimester").when_any, facts)
+    if deferred is None and severe and facts.meets("iron_pregnancy_iv_ferritin"):
+        basis = _lab_basis(facts, "iron_pregnancy_iv_ferritin") + basis[len(labs) :]
         basis += _severity_basis(facts)
         return _draft(facts, "iron_pregnancy_iv", basis)
-    return _draft(facts, "iron_pregnancy_oral", basis)
+    return _with_missing(facts, _draft(facts, "iron_pregnancy_oral", basis))
 
 
 def _iron_lactation(facts: Facts) -> Draft:
-    basis = _lab_basis(facts, "iron_pregnancy_ferritin")
+    basis = _lab_basis(facts, "iron_pregnancy_ferritin") + _lab_basis(facts, "iron_rls_tsat")
     basis.append(Basis(input="pregnancy", entered="breastfeeding"))
-    low = facts.meets("iron_pregnancy_ferritin")
-    if low is None:
-        return _with_missing(facts, _draft(facts, "iron_needs_studies", basis))
-    if not low:
+    if not _pregnancy_iron_low(facts):
+        # Not low, or not known: the adult rule (IV-only band, missing studies) applies.
         return _iron_adult(facts)
     if facts.case.presentation.oral_iron_failed:
         basis.append(Basis(input="oral iron trial", entered="failed or not tolerated"))
-        return _draft(facts, "iron_lactation_iv", basis)
-    return _draft(facts, "iron_lactation_oral", basis)
+        return _with_missing(facts, _draft(facts, "iron_lactation_iv", basis))
+    return _with_missing(facts, _draft(facts, "iron_lactation_oral", basis))
 
 
 def _iron_general(facts: Facts) -> Draft:
@@ -221,8 +242,10 @@ def vitamin_b12(facts: Facts) -> Draft:
     if facts.meets("b12_borderline"):
         return _draft(facts, "vitamin_b12_borderline", _lab_basis(facts, "b12_borderline"))
     reading = facts.reading("vitamin_b12")
-    basis = [reading.basis()] if reading else _not_measured(facts, "vitamin_b12")
-    return _draft(facts, "vitamin_b12_none", basis)
+    if reading is None:
+        # Never "above 300: no deficiency" for a value nobody measured.
+        return _draft(facts, "vitamin_b12_unmeasured", _not_measured(facts, "vitamin_b12"))
+    return _draft(facts, "vitamin_b12_none", [reading.basis()])
 
 
 def folate(facts: Facts) -> Draft:
@@ -265,6 +288,13 @@ def vitamin_c(facts: Facts, iron_draft: Draft) -> Draft:
         basis = [Basis(input="iron decision", entered=f"oral iron ({iron_draft.rule.decision})")]
         return _draft(facts, "vitamin_c_with_iron", basis)
     return _draft(facts, "vitamin_c_none")
+
+
+def vitamin_c_follows_iron(facts: Facts, draft: Draft, iron_given: bool) -> Draft:
+    """Vitamin C "with oral iron" only while that oral iron is still given after safety."""
+    if draft.rule_key == "vitamin_c_with_iron" and not iron_given:
+        return _draft(facts, "vitamin_c_none")
+    return draft
 
 
 def vitamin_e(facts: Facts) -> Draft:
@@ -312,24 +342,16 @@ def vitamin_k2(facts: Facts) -> Draft:
             Basis(input="presentation", entered="nocturnal leg cramps"),
             Basis(input="age", entered=f"{facts.age} years", threshold=threshold.text),
         ]
-        draft = _draft(facts, "vitamin_k2_cramps", basis)
-        diuretics = matching_drugs(
-            facts, (), ("loop_diuretic", "thiazide_diuretic", "potassium_sparing_diuretic")
-        )
-        if diuretics:
-            draft.notes.append(
-                "The trial excluded diuretic users, and this patient takes "
-                + ", ".join(diuretics)
-                + ": the evidence does not cover them."
-            )
-        return draft
+        return _draft(facts, "vitamin_k2_cramps", basis)
     return _draft(facts, "vitamin_k2_none")
 
 
 def thiamine(facts: Facts) -> Draft:
-    risks = facts.conditions & {"alcohol_use_disorder", "bariatric_surgery"}
-    basis = [Basis(input="condition", entered=facts.kb.conditions[c]) for c in sorted(risks)]
-    basis += [facts.drug_basis(d) for d in matching_drugs(facts, (), ("loop_diuretic",))]
+    risk = facts.kb.rule("thiamine_risk")
+    basis: list[Basis] = []
+    for when in risk.when_any:  # every risk present is an input, not just the first
+        found = trigger_basis(when, facts)
+        basis += found or []
     if basis:
         return _draft(facts, "thiamine_risk", basis)
     return _draft(facts, "thiamine_none")
@@ -351,9 +373,22 @@ SIMPLE_AGENTS: dict[str, Callable[[Facts], Draft]] = {
 
 
 def draft_all(facts: Facts) -> dict[str, Draft]:
-    """A draft for every agent, in the contract's agent order."""
+    """A draft for every agent, in the contract's agent order, with the notes that apply."""
     iron_draft = iron(facts)
     drafts = {"iron": iron_draft}
     drafts.update({agent: decide(facts) for agent, decide in SIMPLE_AGENTS.items()})
     drafts["vitamin_c"] = vitamin_c(facts, iron_draft)
+    for draft in drafts.values():
+        _apply_notes(facts, draft)
     return drafts
+
+
+def _apply_notes(facts: Facts, draft: Draft) -> None:
+    """Each knowledge-base note for this rule whose trigger holds, with its inputs."""
+    for note in facts.kb.notes:
+        if note.agent != draft.agent or (note.rules and draft.rule_key not in note.rules):
+            continue
+        basis = trigger_basis(note.when, facts)
+        if basis is not None:
+            draft.notes.append(note.text)
+            _add_basis(draft, basis)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rlsdesk.domain.assessment import Alert, Basis
+from rlsdesk.domain.assessment import Alert, Basis, SeparationOut
 from rlsdesk.domain.engine.facts import Facts, matching_drugs, trigger_basis
 from rlsdesk.domain.engine.indications import Draft
-from rlsdesk.knowledge.schema import Cited, Effect, Interaction, Separation
+from rlsdesk.domain.engine.name_checks import name_alerts
+from rlsdesk.knowledge.schema import Cited, Contraindication, Effect, Interaction, Separation
 
 ACTIVE = ("recommend", "consider", "caution")
 
@@ -24,6 +25,7 @@ class SafetyEffect:
     message: str
     management: str
     rule: Cited
+    code: str = ""  # the code of the alert this effect raises when its agent is in play
 
 
 @dataclass
@@ -31,6 +33,8 @@ class SafetyResult:
     alerts: list[Alert] = field(default_factory=list)
     effects: dict[str, list[SafetyEffect]] = field(default_factory=dict)
     timing: dict[str, list[str]] = field(default_factory=dict)
+    # alert code -> the knowledge base's separation (it alone says whether food is an option)
+    separations: dict[str, Separation] = field(default_factory=dict)
 
     def add_effect(self, agent: str, effect: SafetyEffect) -> None:
         self.effects.setdefault(agent, []).append(effect)
@@ -71,10 +75,13 @@ def _contraindications(facts: Facts, active: set[str], result: SafetyResult) -> 
         basis = trigger_basis(rule.when, facts)
         if basis is None:
             continue
+        effect = effect_for(rule, rule.agent, facts)
         result.add_effect(
-            rule.agent, SafetyEffect(rule.effect, rule.message, rule.management, rule)
+            rule.agent, SafetyEffect(effect, rule.message, rule.management, rule, rule.id)
         )
         if rule.agent in active:
+            taken = effect == "avoid" and rule.agent in facts.taking
+            stop = stop_text(facts, [rule.agent]) if taken else ""
             result.alerts.append(
                 _alert(
                     rule.id,
@@ -84,7 +91,7 @@ def _contraindications(facts: Facts, active: set[str], result: SafetyResult) -> 
                     agents=[rule.agent],
                     drugs=[],
                     message=rule.message,
-                    management=rule.management,
+                    management=" ".join((stop, rule.management)).strip(),
                     basis=basis,
                 )
             )
@@ -100,13 +107,18 @@ def _interactions(facts: Facts, active: set[str], result: SafetyResult) -> None:
         agent = rule.agents[0]
         if any(d in facts.drugs for d in rule.unless_drugs):
             continue
+        if not all(d in facts.drugs for d in rule.with_drugs):
+            continue
+        if not _may_match(facts, rule.drugs, rule.classes):
+            continue
         for drug in matching_drugs(facts, rule.drugs, rule.classes):
             if drug not in rule.drugs and (agent, drug) in named:
                 continue  # a rule naming this drug takes precedence over its class rule
             timing = separation_text(rule.separation, drug, kb.agents[agent].label.lower())
             management = " ".join(part for part in (timing, rule.management) if part)
             message = f"{kb.agents[agent].label} with {drug}: {rule.mechanism}"
-            effect = SafetyEffect(rule.effect, message, management, rule)
+            code = f"{rule.id}:{drug}"
+            effect = SafetyEffect(effect_for(rule, agent, facts), message, management, rule, code)
             result.add_effect(agent, effect)
             if agent not in active:
                 continue
@@ -115,7 +127,7 @@ def _interactions(facts: Facts, active: set[str], result: SafetyResult) -> None:
             basis = [facts.drug_basis(drug), _agent_basis(facts, agent)]
             result.alerts.append(
                 _alert(
-                    f"{rule.id}:{drug}",
+                    code,
                     "interaction",
                     rule,
                     severity=rule.severity,
@@ -124,8 +136,14 @@ def _interactions(facts: Facts, active: set[str], result: SafetyResult) -> None:
                     message=message,
                     management=management,
                     basis=basis,
+                    separation=_separation(result, code, rule.separation, agent, drug),
                 )
             )
+
+
+def _may_match(facts: Facts, names: tuple[str, ...], classes: tuple[str, ...]) -> bool:
+    """A cheap first test (most rules name nothing the patient takes) before matching_drugs."""
+    return any(name in facts.drugs for name in names) or not facts.classes.isdisjoint(classes)
 
 
 def _agent_pair(facts: Facts, rule: Interaction, active: set[str], result: SafetyResult) -> None:
@@ -148,8 +166,24 @@ def _agent_pair(facts: Facts, rule: Interaction, active: set[str], result: Safet
             message=f"{labels[0].capitalize()} with {labels[1]}: {rule.mechanism}",
             management=" ".join(part for part in (timing, rule.management) if part),
             basis=[_agent_basis(facts, first), _agent_basis(facts, second)],
+            separation=_separation(result, rule.id, rule.separation, first, second),
         )
     )
+
+
+def _separation(
+    result: SafetyResult, code: str, separation: Separation | None, a: str, b: str
+) -> SeparationOut | None:
+    """The contract's form of a separation: ``b`` (the drug, or the second agent) relative to
+    ``a``; a symmetric ``apart_h`` holds on both sides."""
+    if separation is None:
+        return None
+    before = separation.apart_h if separation.apart_h is not None else separation.drug_before_h
+    after = separation.apart_h if separation.apart_h is not None else separation.drug_after_h
+    if before is None and after is None:
+        return None
+    result.separations[code] = separation
+    return SeparationOut(a=a, b=b, b_before_h=before, b_after_h=after)
 
 
 def _agent_basis(facts: Facts, agent: str) -> Basis:
@@ -191,6 +225,8 @@ def _medication_alerts(facts: Facts, result: SafetyResult) -> None:
             continue
         if rule.requires == "leg_cramps" and not presentation.leg_cramps:
             continue
+        if not _may_match(facts, rule.drugs, rule.classes):
+            continue
         for drug in matching_drugs(facts, rule.drugs, rule.classes):
             basis = facts.drug_basis(drug)
             result.alerts.append(
@@ -209,39 +245,45 @@ def _medication_alerts(facts: Facts, result: SafetyResult) -> None:
 
 
 def _lab_alerts(facts: Facts, result: SafetyResult) -> None:
+    graded: set[str] = set()  # a finding graded by how far out it is gets one alert
     for rule in facts.kb.lab_alerts:
+        if rule.group in graded:
+            continue
         basis = trigger_basis(rule.when, facts)
-        if basis is not None:
-            result.alerts.append(
-                _alert(
-                    rule.id,
-                    "lab",
-                    rule,
-                    severity=rule.severity,
-                    agents=list(rule.agents),
-                    drugs=[],
-                    message=rule.message,
-                    management=rule.management,
-                    basis=basis,
-                )
+        if basis is None:
+            continue
+        if rule.group is not None:
+            graded.add(rule.group)
+        taken = [a for a in rule.agents if a in facts.taking] if rule.stop_agents else []
+        result.alerts.append(
+            _alert(
+                rule.id,
+                "lab",
+                rule,
+                severity=rule.severity,
+                agents=list(rule.agents),
+                drugs=[],
+                message=rule.message,
+                management=" ".join((stop_text(facts, taken), rule.management)).strip(),
+                basis=basis + [_agent_basis(facts, agent) for agent in taken],
             )
+        )
+
+
+def effect_for(rule: Contraindication | Interaction, agent: str, facts: Facts) -> Effect:
+    """The rule's effect on the decision, or its ``taking_effect`` when the patient takes it."""
+    if agent in facts.taking and rule.taking_effect is not None:
+        return rule.taking_effect
+    return rule.effect
+
+
+def stop_text(facts: Facts, agents: list[str]) -> str:
+    """'Stop magnesium oxide (magnesium), which the patient takes.' for agents taken."""
+    if not agents:
+        return ""
+    named = [f"{facts.taking[a]} ({facts.kb.agents[a].label.lower()})" for a in agents]
+    return f"Stop {' and '.join(named)}, which the patient takes."
 
 
 def _unrecognized(facts: Facts, result: SafetyResult) -> None:
-    for index, medication in enumerate(facts.medications):
-        if medication.resolved is not None:
-            continue
-        result.alerts.append(
-            Alert(
-                code=f"unrecognized:{index}",
-                severity="moderate",
-                kind="unrecognized",
-                agents=[],
-                drugs=[],
-                message=f"'{medication.entered}' was not recognised: NOT CHECKED for "
-                "interactions, RLS aggravation or cramps.",
-                management="Check this medicine yourself, or re-enter it by its generic name.",
-                references=["KB"],
-                basis=[Basis(input=medication.kind, entered=medication.entered)],
-            )
-        )
+    result.alerts.extend(name_alerts(facts.medications))

@@ -7,9 +7,9 @@ from abc import abstractmethod
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QWidget
 
+from rlsdesk.session.evaluation import LiveResult
+from rlsdesk.session.formstate import FormState
 from rlsdesk.ui.form.fields import FieldSlot
-from rlsdesk.ui.formstate import FormState
-from rlsdesk.ui.live import LiveResult
 
 
 class Section(QGroupBox):

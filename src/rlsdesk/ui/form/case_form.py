@@ -12,6 +12,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from rlsdesk.knowledge import KnowledgeBase
+from rlsdesk.session.evaluation import LiveResult
+from rlsdesk.session.formstate import FormState
 from rlsdesk.ui.form.base import Section
 from rlsdesk.ui.form.conditions import ConditionsSection
 from rlsdesk.ui.form.fields import FieldSlot, error_label
@@ -20,8 +22,6 @@ from rlsdesk.ui.form.labs import LabsSection
 from rlsdesk.ui.form.medications import MedicationSection, make_completer
 from rlsdesk.ui.form.patient import PatientSection, PregnancySection, PresentationSection
 from rlsdesk.ui.form.rows import RowSection
-from rlsdesk.ui.formstate import FormState
-from rlsdesk.ui.live import LiveResult
 
 
 class CaseForm(QScrollArea):

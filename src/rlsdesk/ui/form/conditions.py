@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from rlsdesk.knowledge import KnowledgeBase
+from rlsdesk.session.formstate import FormState
 from rlsdesk.ui.form.base import Section
 from rlsdesk.ui.form.fields import FieldSlot, error_label
-from rlsdesk.ui.formstate import FormState
 
-COLUMNS = 3
+COLUMNS = 2  # three columns of long condition names overflow the form at 1366 px
 
 
 class ConditionsSection(Section):

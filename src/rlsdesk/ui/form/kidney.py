@@ -7,10 +7,10 @@ import html
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
+from rlsdesk.session.evaluation import LiveResult
+from rlsdesk.session.formstate import FormState, format_number
 from rlsdesk.ui.form.base import Section
 from rlsdesk.ui.form.fields import add_field, combo, combo_value, line_edit, set_combo_value
-from rlsdesk.ui.formstate import FormState, format_number
-from rlsdesk.ui.live import LiveResult
 
 DIALYSIS = (
     ("None", "none"),
@@ -29,7 +29,7 @@ class KidneySection(Section):
         self.egfr = line_edit("Entered eGFR in mL/min/1.73 m²", "mL/min/1.73 m²")
         self.egfr.setToolTip("Leave blank to compute eGFR (CKD-EPI 2021) from a creatinine result")
         self.dialysis = combo("Dialysis", DIALYSIS)
-        self.creatinine = QPushButton("Add c&reatinine result")
+        self.creatinine = QPushButton("Add creat&inine result")
         self.creatinine.setToolTip("Adds a creatinine row to the laboratory results")
         self.computed = QLabel()
         self.computed.setObjectName("computed")
@@ -39,7 +39,7 @@ class KidneySection(Section):
         self.dialysis.setMaximumWidth(200)
         add_field(grid, 0, 0, "e&GFR", self.egfr, "kidney.egfr", self.slots)
         grid.addWidget(self.creatinine, 0, 2)
-        add_field(grid, 2, 0, "&Dialysis", self.dialysis, "kidney.dialysis", self.slots, 2)
+        add_field(grid, 2, 0, "Dial&ysis", self.dialysis, "kidney.dialysis", self.slots, 2)
         grid.addWidget(self.computed, 4, 0, 1, 4)
         grid.setColumnStretch(3, 1)
         self.egfr.textEdited.connect(self.changed)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from rlsdesk.domain.case import LabSource
 from rlsdesk.knowledge import KnowledgeBase
+from rlsdesk.session.evaluation import LiveResult
+from rlsdesk.session.formstate import FormState, LabRow
 from rlsdesk.ui.form.fields import combo, combo_value, line_edit, restyle, set_combo_value
 from rlsdesk.ui.form.rows import Row, RowSection
-from rlsdesk.ui.formstate import FormState, LabRow
-from rlsdesk.ui.live import LiveResult
 
 WIDTHS = {"analyte": 170, "value": 66, "unit": 82, "date": 94, "range": 124, "flag": 60}
 FLAG_TEXT = {"low": "▼ Low", "high": "▲ High", "normal": "Normal"}
@@ -46,10 +47,15 @@ class LabRowWidget(Row):
         self.line.addStretch(1)
         self.line.addWidget(self.remove)
         self.analyte.currentIndexChanged.connect(self._analyte_changed)
-        self.analyte.activated.connect(self.edited)
-        self.unit.activated.connect(self.edited)
-        self.value.textEdited.connect(self.edited)
-        self.date.textEdited.connect(self.edited)
+        self.source = ""  # an imported result's provenance (JSON); dropped once edited by hand
+        for signal in (
+            self.analyte.activated,
+            self.unit.activated,
+            self.value.textEdited,
+            self.date.textEdited,
+        ):
+            signal.connect(self._typed)
+            signal.connect(self.edited)
 
     def inputs(self) -> dict[str, QWidget]:
         return {"analyte": self.analyte, "value": self.value, "unit": self.unit, "date": self.date}
@@ -79,7 +85,11 @@ class LabRowWidget(Row):
 
     def read(self) -> LabRow:
         return LabRow(
-            combo_value(self.analyte), self.value.text(), combo_value(self.unit), self.date.text()
+            combo_value(self.analyte),
+            self.value.text(),
+            combo_value(self.unit),
+            self.date.text(),
+            self.source,
         )
 
     def write(self, row: LabRow) -> None:
@@ -87,6 +97,14 @@ class LabRowWidget(Row):
         self.set_units(row.analyte, row.unit)
         self.value.setText(row.value)
         self.date.setText(row.date)
+        self._show_source(row.source)
+
+    def _typed(self) -> None:
+        self._show_source("")
+
+    def _show_source(self, source: str) -> None:
+        self.source = source
+        self.value.setToolTip(source_text(source))
 
     def show_result(self, flag: str | None, reference_range: str | None) -> None:
         self.range.setText(reference_range or "")
@@ -99,7 +117,7 @@ class LabRowWidget(Row):
 
 class LabsSection(RowSection):
     prefix = "labs"
-    add_text = "Add &result"
+    add_text = "Add lab &result"
 
     def __init__(self, kb: KnowledgeBase, unit_system: str = "conventional") -> None:
         header = [
@@ -144,3 +162,16 @@ class LabsSection(RowSection):
                 row.show_result(None, None)
             else:
                 row.show_result(lab.flag, lab.reference_range)
+
+
+def source_text(source: str) -> str:
+    """'Imported from lab.json (http://loinc.org 2276-4, as written: 38 ng/mL)', or ''."""
+    if not source:
+        return ""
+    try:
+        found = LabSource.model_validate_json(source)
+    except ValueError:
+        return ""
+    code = f"{found.system or ''} {found.code or ''}".strip()
+    written = f"{found.value} {found.unit or ''}".strip()
+    return f"Imported from {found.file} ({code}, as written: {written})"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
+from rlsdesk.session.evaluation import LiveResult
+from rlsdesk.session.formstate import FormState
 from rlsdesk.ui.form.base import Section
 from rlsdesk.ui.form.fields import (
     FieldSlot,
@@ -13,8 +15,6 @@ from rlsdesk.ui.form.fields import (
     line_edit,
     set_combo_value,
 )
-from rlsdesk.ui.formstate import FormState
-from rlsdesk.ui.live import LiveResult
 
 SEXES = (("— choose —", ""), ("Female", "female"), ("Male", "male"))
 PREGNANCY = (
@@ -39,7 +39,7 @@ class PatientSection(Section):
         self.name.setMinimumWidth(260)
         self.sex.setMinimumWidth(120)
         add_field(grid, 0, 0, "&Name", self.name, "patient.name", self.slots, 3)
-        add_field(grid, 0, 4, "&Identifier", self.identifier, "patient.identifier", self.slots)
+        add_field(grid, 0, 4, "I&dentifier", self.identifier, "patient.identifier", self.slots)
         add_field(grid, 2, 0, "&Age (years)", self.age, "patient.age_years", self.slots)
         add_field(grid, 2, 2, "Se&x", self.sex, "patient.sex", self.slots)
         add_field(grid, 2, 4, "&Weight (kg)", self.weight, "patient.weight_kg", self.slots)
@@ -67,9 +67,9 @@ class PresentationSection(Section):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Presentation", parent)
         grid = QGridLayout(self)
-        self.rls = QCheckBox("&Restless legs symptoms")
+        self.rls = QCheckBox("Restless &legs symptoms")
         self.cramps = QCheckBox("Nocturnal leg &cramps")
-        self.iron_failed = QCheckBox("Oral iron trial &failed or not tolerated")
+        self.iron_failed = QCheckBox("&Oral iron trial failed or not tolerated")
         self.irls = line_edit("IRLS total score, 0 to 40", "0–40", 70)
         self.irls.setToolTip("IRLS severity total (0–40); enter the total only")
         self.band = QLabel()
@@ -77,7 +77,7 @@ class PresentationSection(Section):
         self.band.setAccessibleName("IRLS severity band")
         grid.addWidget(self.rls, 0, 0, 1, 2)
         grid.addWidget(self.cramps, 0, 2, 1, 2)
-        add_field(grid, 1, 0, "&IRLS total", self.irls, "presentation.irls_score", self.slots)
+        add_field(grid, 1, 0, "IRL&S total", self.irls, "presentation.irls_score", self.slots)
         grid.addWidget(self.band, 1, 2, 1, 2)
         grid.addWidget(self.iron_failed, 3, 0, 1, 4)
         grid.setColumnStretch(3, 1)
@@ -123,7 +123,7 @@ class PregnancySection(Section):
         self.status = combo("Pregnancy status", PREGNANCY)
         self.trimester = combo("Trimester", TRIMESTERS)
         self.trimester.setEnabled(False)
-        add_field(grid, 0, 0, "&Status", self.status, "pregnancy.status", self.slots)
+        add_field(grid, 0, 0, "Stat&us", self.status, "pregnancy.status", self.slots)
         add_field(grid, 2, 0, "&Trimester", self.trimester, "pregnancy.trimester", self.slots)
         grid.setColumnStretch(2, 1)
         grid.setRowStretch(4, 1)

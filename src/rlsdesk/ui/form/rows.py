@@ -29,11 +29,11 @@ class Row(QWidget):
         self.remove.setText("✕")
         self.remove.setObjectName("removeRow")
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(2)
-        outer.addLayout(self.line)
-        outer.addWidget(self.errors)
+        self.outer = QVBoxLayout(self)  # the entry line, any lines a row adds, its errors
+        self.outer.setContentsMargins(0, 0, 0, 0)
+        self.outer.setSpacing(2)
+        self.outer.addLayout(self.line)
+        self.outer.addWidget(self.errors)
 
     @abstractmethod  # mypy enforces it; Qt\'s metaclass rules out ABCMeta
     def inputs(self) -> dict[str, QWidget]:

@@ -9,13 +9,26 @@ without a widget.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from rlsdesk.domain.case import CASE_FORMAT, Case
+from rlsdesk.domain.case import CASE_FORMAT, Case, DoseDetail, MedicationEntry
 from rlsdesk.domain.units import UnitError, resolve_unit
 from rlsdesk.knowledge import KnowledgeBase
+
+
+def _dose_choices(name: str) -> tuple[str, ...]:
+    return tuple(get_args(DoseDetail.model_fields[name].annotation))
+
+
+# A structured dose offers exactly what the case format accepts (domain/case.py DoseDetail).
+DOSE_UNITS = _dose_choices("unit")
+DOSE_BASES = _dose_choices("basis")
+DOSE_FREQUENCIES = _dose_choices("frequency")
+DEFAULT_BASIS = str(DoseDetail.model_fields["basis"].default)
+DEFAULT_FREQUENCY = str(DoseDetail.model_fields["frequency"].default)
 
 
 @dataclass
@@ -24,6 +37,9 @@ class LabRow:
     value: str = ""
     unit: str = ""
     date: str = ""
+    # An imported result's provenance (labs[].source) as JSON text, so drafts stay strings;
+    # "" for a result typed by hand.
+    source: str = ""
 
     def is_blank(self) -> bool:
         # The unit is pre-filled when an analyte is chosen, so it alone is not an entry.
@@ -32,11 +48,29 @@ class LabRow:
 
 @dataclass
 class MedicationRow:
+    """A medication or supplement as typed: the free-text dose and, beside it, the same dose
+    entered without ambiguity (amount, unit, elemental or salt, frequency)."""
+
     name: str = ""
     dose: str = ""
+    amount: str = ""
+    unit: str = ""
+    basis: str = DEFAULT_BASIS
+    frequency: str = DEFAULT_FREQUENCY
 
     def is_blank(self) -> bool:
-        return not (self.name.strip() or self.dose.strip())
+        # Basis and frequency have defaults and the unit alone says nothing: not an entry.
+        return not (self.name.strip() or self.dose.strip() or self.amount.strip())
+
+    def dose_detail(self) -> dict[str, Any] | None:
+        """The structured dose for the case, or None when no amount was entered."""
+        if not self.amount.strip():
+            return None
+        detail: dict[str, Any] = {"amount": parse_number(self.amount)}
+        _put(detail, "unit", self.unit)
+        _put(detail, "basis", self.basis)
+        _put(detail, "frequency", self.frequency)
+        return detail
 
 
 @dataclass
@@ -110,7 +144,10 @@ class RawCase:
     supplement_rows: tuple[int, ...]
 
     def form_field(self, case_field: str) -> str:
-        """'labs[1].unit' in the case -> 'labs[3].unit' in the form (blank rows skipped)."""
+        """'labs[1].unit' in the case -> 'labs[3].unit' in the form (blank rows skipped);
+        a structured dose's parts are fields of the row: 'medications[0].dose_detail.unit'
+        -> 'medications[0].unit'."""
+        case_field = case_field.replace(".dose_detail.", ".")
         for prefix, rows in (
             ("labs", self.lab_rows),
             ("medications", self.medication_rows),
@@ -162,6 +199,7 @@ def _medications(rows: list[MedicationRow]) -> tuple[list[dict[str, Any]], tuple
             continue
         entry: dict[str, Any] = {"name": row.name.strip()}
         _put(entry, "dose", row.dose.strip())
+        _put(entry, "dose_detail", row.dose_detail())
         entries.append(entry)
         used.append(index)
     return entries, tuple(used)
@@ -193,6 +231,11 @@ def to_raw(state: FormState) -> RawCase:
         _put(entry, "value", parse_number(row.value))
         _put(entry, "unit", row.unit)
         _put(entry, "date", row.date.strip())
+        if row.source:
+            try:
+                entry["source"] = json.loads(row.source)
+            except ValueError:  # a damaged draft: the case check names the field
+                entry["source"] = row.source
         labs.append(entry)
         lab_rows.append(index)
     medications, medication_rows = _medications(state.medications)
@@ -244,10 +287,25 @@ def from_case(case: Case, kb: KnowledgeBase) -> FormState:
                 value=format_number(lab.value),
                 unit=_unit_spelling(kb, lab.analyte, lab.unit),
                 date=lab.date.isoformat() if lab.date else "",
+                source=lab.source.model_dump_json(exclude_none=True) if lab.source else "",
             )
             for lab in case.labs
         ],
         conditions=list(case.conditions),
-        medications=[MedicationRow(m.name, m.dose or "") for m in case.medications],
-        supplements=[MedicationRow(m.name, m.dose or "") for m in case.supplements],
+        medications=[_medication_row(m) for m in case.medications],
+        supplements=[_medication_row(m) for m in case.supplements],
+    )
+
+
+def _medication_row(entry: MedicationEntry) -> MedicationRow:
+    detail = entry.dose_detail
+    if detail is None:
+        return MedicationRow(entry.name, entry.dose or "")
+    return MedicationRow(
+        entry.name,
+        entry.dose or "",
+        format_number(detail.amount),
+        detail.unit,
+        detail.basis,
+        detail.frequency,
     )
