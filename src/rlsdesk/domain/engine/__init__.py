@@ -10,7 +10,6 @@ from rlsdesk.domain.assessment import (
     Decision,
     KnowledgeBaseStamp,
     PlanAction,
-    TestToOrder,
 )
 from rlsdesk.domain.case import Case
 from rlsdesk.domain.doses import review_doses
@@ -21,7 +20,7 @@ from rlsdesk.domain.engine.safety import ACTIVE, SafetyEffect, SafetyResult, eva
 from rlsdesk.domain.engine.tiers import present
 from rlsdesk.knowledge import KnowledgeBase
 from rlsdesk.knowledge.schedule_schema import DayAnchors
-from rlsdesk.knowledge.schema import AGENT_IDS, DecisionValue, Evidence
+from rlsdesk.knowledge.schema import AGENT_IDS, DecisionValue, Evidence, Trigger
 
 __all__ = ["assess"]
 
@@ -38,7 +37,10 @@ def assess(case: Case, kb: KnowledgeBase, day: DayAnchors | None = None) -> Asse
     guidance = guidance_items(facts, drafts, decisions)
     active = {d.agent for d in decisions if d.decision in ACTIVE} | set(facts.taking)
     supported = frozenset(d.agent for d in decisions if d.decision in ACTIVE)
-    holds = lambda when: trigger_basis(when, facts)  # noqa: E731
+
+    def holds(when: Trigger) -> list[Basis] | None:
+        return trigger_basis(when, facts)
+
     doses = review_doses(case, kb, facts.medications, holds, frozenset(facts.readings), supported)
     shown = present(facts, decisions, _sorted_alerts(safety.alerts + doses.alerts), safety, day)
     return Assessment(
@@ -50,7 +52,7 @@ def assess(case: Case, kb: KnowledgeBase, day: DayAnchors | None = None) -> Asse
         alerts=shown.alerts,
         schedule=shown.schedule,
         schedule_conflicts=shown.conflicts,
-        tests_to_order=_tests(facts, drafts, active),
+        tests_to_order=tests_to_order(facts, drafts, active),
         monitoring=texts(guidance, "monitoring"),
         lifestyle=texts(guidance, "lifestyle"),
         red_flags=texts(guidance, "red_flag"),
@@ -155,10 +157,6 @@ def _sorted_alerts(alerts: list[Alert]) -> list[Alert]:
     for alert in alerts:
         unique.setdefault(alert.code, alert)
     return sorted(unique.values(), key=lambda a: (SEVERITY_ORDER.index(a.severity), a.code))
-
-
-def _tests(facts: Facts, drafts: dict[str, Draft], active: set[str]) -> list[TestToOrder]:
-    return tests_to_order(facts, drafts, active)
 
 
 def _irls_band(facts: Facts) -> str | None:

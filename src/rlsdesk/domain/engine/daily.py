@@ -22,6 +22,7 @@ from rlsdesk.domain.assessment import (
 from rlsdesk.domain.case import MedicationEntry
 from rlsdesk.domain.doses.reading import parse_dose
 from rlsdesk.domain.engine.facts import Facts, trigger_basis
+from rlsdesk.domain.engine.safety import ACTIVE
 from rlsdesk.domain.schedule import (
     Item,
     Problem,
@@ -37,7 +38,6 @@ from rlsdesk.knowledge.schedule_schema import DayAnchors, FrequencyKey, Timing
 from rlsdesk.knowledge.schema import DoseFrequency
 from rlsdesk.knowledge.schema import Separation as KbSeparation
 
-SUGGESTED = ("recommend", "consider", "caution")
 # A medicine whose frequency was neither entered nor read from its dose text.
 UNKNOWN_FREQUENCY: FrequencyKey = "as_prescribed"
 
@@ -115,7 +115,7 @@ def _agents_on_clock(facts: Facts, decisions: list[Decision]) -> dict[str, int]:
             continue
         if decision.agent in facts.taking:
             found[decision.agent] = 1
-        elif decision.decision in SUGGESTED and decision.route == "oral":
+        elif decision.decision in ACTIVE and decision.route == "oral":
             found[decision.agent] = 2
     return found
 
