@@ -30,7 +30,7 @@ def apply_theme(app: QApplication, stylesheet: bool = True) -> None:
         QPalette.ColorRole.ToolTipBase: "#ffffff",
         QPalette.ColorRole.ToolTipText: "#1f2a37",
         QPalette.ColorRole.PlaceholderText: "#8a929c",
-        QPalette.ColorRole.Link: "#2f5f98",
+        QPalette.ColorRole.Link: "#2f557f",
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
